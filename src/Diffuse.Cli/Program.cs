@@ -1,0 +1,3 @@
+using Diffuse.Cli;
+
+return DiffuseApp.Run(args);
