@@ -1,0 +1,12 @@
+using static TorchSharp.torch;
+
+namespace Diffuse.Models;
+
+/// <summary>
+/// What a sampling loop or trainer needs of a network: given noisy samples x_t and their timesteps,
+/// predict ε, x₀ or v (whichever the model was trained for). Class labels are optional.
+/// </summary>
+public interface IDenoiser
+{
+    Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null);
+}

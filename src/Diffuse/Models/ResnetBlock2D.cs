@@ -1,0 +1,49 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Diffuse.Models;
+
+/// <summary>
+/// The residual block of Ho et al. 2020 (Wide-ResNet style with GroupNorm and SiLU): the time embedding
+/// is projected and added after the first convolution ("default" time scale shift), a 1x1 convolution
+/// matches channels on the skip path, and the sum is divided by <c>output_scale_factor</c>.
+/// </summary>
+public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly GroupNorm norm1;
+    private readonly Conv2d conv1;
+    private readonly Linear time_emb_proj;
+    private readonly GroupNorm norm2;
+    private readonly Dropout dropout;
+    private readonly Conv2d conv2;
+    private readonly Conv2d? conv_shortcut;
+    private readonly double _outputScaleFactor;
+
+    public ResnetBlock2D(int inChannels, int outChannels, int tembChannels, int groups, double eps,
+                         double dropoutRate = 0.0, double outputScaleFactor = 1.0) : base(nameof(ResnetBlock2D))
+    {
+        norm1 = nn.GroupNorm(groups, inChannels, eps);
+        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        time_emb_proj = nn.Linear(tembChannels, outChannels);
+        norm2 = nn.GroupNorm(groups, outChannels, eps);
+        dropout = nn.Dropout(dropoutRate);
+        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
+        if (inChannels != outChannels) conv_shortcut = nn.Conv2d(inChannels, outChannels, 1);
+        _outputScaleFactor = outputScaleFactor;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor temb)
+    {
+        using var scope = NewDisposeScope();
+        var h = conv1.forward(nn.functional.silu(norm1.forward(x)));
+        var t = time_emb_proj.forward(nn.functional.silu(temb));
+        h = h + t.unsqueeze(-1).unsqueeze(-1);
+        h = conv2.forward(dropout.forward(nn.functional.silu(norm2.forward(h))));
+        var skip = conv_shortcut is null ? x : conv_shortcut.forward(x);
+        var y = skip + h;
+        if (_outputScaleFactor != 1.0) y = y / _outputScaleFactor;
+        return y.MoveToOuterDisposeScope();
+    }
+}
