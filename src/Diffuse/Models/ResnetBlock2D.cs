@@ -23,10 +23,10 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor, Tensor>
     public ResnetBlock2D(int inChannels, int outChannels, int tembChannels, int groups, double eps,
                          double dropoutRate = 0.0, double outputScaleFactor = 1.0) : base(nameof(ResnetBlock2D))
     {
-        norm1 = nn.GroupNorm(groups, inChannels, eps);
+        norm1 = Normalization.GroupNorm(groups, inChannels, eps);
         conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
         time_emb_proj = nn.Linear(tembChannels, outChannels);
-        norm2 = nn.GroupNorm(groups, outChannels, eps);
+        norm2 = Normalization.GroupNorm(groups, outChannels, eps);
         dropout = nn.Dropout(dropoutRate);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
         if (inChannels != outChannels) conv_shortcut = nn.Conv2d(inChannels, outChannels, 1);

@@ -29,7 +29,7 @@ public sealed class SpatialSelfAttention : nn.Module<Tensor, Tensor>
         _headDim = headDim;
         _heads = channels / headDim;
         _rescaleOutputFactor = rescaleOutputFactor;
-        group_norm = nn.GroupNorm(groups, channels, eps);
+        group_norm = Normalization.GroupNorm(groups, channels, eps);
         to_q = nn.Linear(channels, channels);
         to_k = nn.Linear(channels, channels);
         to_v = nn.Linear(channels, channels);

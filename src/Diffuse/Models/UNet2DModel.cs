@@ -60,7 +60,7 @@ public sealed class UNet2DModel : nn.Module<Tensor, Tensor, Tensor>, IDenoiser
                                         addUpsample: i < reversed.Length - 1, config));
         }
 
-        conv_norm_out = nn.GroupNorm(config.NormNumGroups, channels[0], config.NormEps);
+        conv_norm_out = Normalization.GroupNorm(config.NormNumGroups, channels[0], config.NormEps);
         conv_out = nn.Conv2d(channels[0], config.OutChannels, 3, padding: 1);
         RegisterComponents();
     }

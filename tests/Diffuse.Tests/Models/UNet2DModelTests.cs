@@ -35,4 +35,25 @@ public sealed class UNet2DModelTests
         double maxDiff = (output - expected["out"]).abs().max().item<float>();
         Assert.True(maxDiff <= 1e-4, $"max abs difference {maxDiff}");
     }
+
+    [Fact]
+    public void A_fresh_model_has_unit_norms_and_a_finite_output()
+    {
+        var config = new UNet2DConfig
+        {
+            SampleSize = 28, InChannels = 1, OutChannels = 1, BlockOutChannels = [16, 32, 32], LayersPerBlock = 1,
+            DownBlockTypes = ["DownBlock2D", "DownBlock2D", "AttnDownBlock2D"],
+            UpBlockTypes = ["AttnUpBlock2D", "UpBlock2D", "UpBlock2D"], NormNumGroups = 8,
+        };
+        using var model = new UNet2DModel(config);
+        foreach (var (key, value) in model.state_dict().Where(kv => kv.Key.Contains("norm")))
+        {
+            float expected = key.EndsWith("weight") ? 1f : 0f;
+            Assert.True(value.eq(expected).all().item<bool>(), $"{key} is not initialised to {expected}");
+        }
+        using var noGrad = no_grad();
+        using var output = model.Predict(randn(3, 1, 28, 28), tensor(new long[] { 0, 500, 999 }));
+        Assert.Equal(new long[] { 3, 1, 28, 28 }, output.shape);
+        Assert.True(output.isfinite().all().item<bool>());
+    }
 }
