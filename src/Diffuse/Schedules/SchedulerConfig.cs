@@ -67,6 +67,12 @@ public sealed record SchedulerConfig
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }
 
+    /// <summary>Reads and validates a <c>scheduler_config.json</c> (see <see cref="SchedulerConfigJson.Load"/>).</summary>
+    public static SchedulerConfig Load(string path) => SchedulerConfigJson.Load(path);
+
+    /// <summary>Writes this config atomically as diffusers does (see <see cref="SchedulerConfigJson.Save"/>).</summary>
+    public void Save(string path) => SchedulerConfigJson.Save(this, path);
+
     /// <summary><see cref="PredictionType"/> parsed; throws <see cref="DiffuseException"/> if unknown.</summary>
     public Schedules.PredictionType ParsePredictionType() => PredictionTypes.Parse(PredictionType);
 

@@ -103,11 +103,14 @@ public static partial class SchedulerConfigJson
         }
     }
 
-    // Bare NaN/Infinity after ':' '[' or ',' become strings that AllowNamedFloatingPointLiterals reads.
-    static string QuoteNonFinite(string json) => BareNonFinite().Replace(json, "\"$1\"");
+    // Bare NaN/Infinity outside string literals become strings that AllowNamedFloatingPointLiterals reads.
+    static string QuoteNonFinite(string json) =>
+        StringOrNonFinite().Replace(json, m => m.Groups["bare"].Success ? $"\"{m.Value}\"" : m.Value);
 
-    [GeneratedRegex(@"(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])")]
-    private static partial Regex BareNonFinite();
+    [GeneratedRegex("""
+        "(?:[^"\\]|\\.)*"|(?<bare>-?Infinity|NaN)
+        """)]
+    private static partial Regex StringOrNonFinite();
 
     static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -52,8 +52,8 @@ public sealed class SchedulerConfigTests : IDisposable
             BetaSchedule = "squaredcos_cap_v2", PredictionType = "v_prediction", SetAlphaToOne = false, StepsOffset = 1,
         };
         string path = Path.Combine(folder, "scheduler_config.json");
-        SchedulerConfigJson.Save(original, path);
-        var loaded = SchedulerConfigJson.Load(path);
+        original.Save(path);
+        var loaded = SchedulerConfig.Load(path);
         Assert.Equal(original with { Extra = null }, loaded with { Extra = null });
         Assert.Equal(original.Extra!.Keys.Order(), loaded.Extra!.Keys.Order());
         Assert.Equal(SchedulerConfigJson.ToJson(original), File.ReadAllText(path));
@@ -89,6 +89,14 @@ public sealed class SchedulerConfigTests : IDisposable
         string path = Write("dpm.json", """{"_class_name": "DPMSolverMultistepScheduler", "lambda_min_clipped": -Infinity}""");
         var c = SchedulerConfigJson.Load(path);
         Assert.Contains("\"lambda_min_clipped\": -Infinity", SchedulerConfigJson.ToJson(c));
+    }
+
+    [Fact]
+    public void Non_finite_words_inside_strings_are_left_alone()
+    {
+        var c = SchedulerConfigJson.Parse("""{"note": "a, NaN, Infinity]", "x": NaN}""");
+        Assert.Equal("a, NaN, Infinity]", c.Extra!["note"].GetString());
+        Assert.Equal("NaN", c.Extra["x"].GetString());
     }
 
     [Fact]
