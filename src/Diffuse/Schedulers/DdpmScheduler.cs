@@ -45,7 +45,11 @@ public sealed class DdpmScheduler : IScheduler
         NumInferenceSteps = numInferenceSteps;
     }
 
-    /// <summary>diffusers' <c>previous_timestep</c>: t − T // n (n = T before <see cref="SetTimesteps"/>); negative means "before x_0".</summary>
+    /// <summary>
+    /// diffusers 0.31's <c>previous_timestep</c>: t − T // n (n = T before <see cref="SetTimesteps"/>); negative
+    /// means "before x_0". (diffusers 0.32 looks up the next entry of the timesteps instead, which differs only for
+    /// trailing/linspace spacing or T not divisible by n.)
+    /// </summary>
     public long PreviousTimestep(long timestep) =>
         timestep - Config.NumTrainTimesteps / (NumInferenceSteps ?? Config.NumTrainTimesteps);
 

@@ -19,13 +19,16 @@ public sealed class NoiseSchedule : IDisposable
         if (betas.dim() != 1 || betas.shape[0] == 0)
             throw new DiffuseException($"betas must be a non-empty 1-D tensor, got shape [{string.Join(", ", betas.shape)}]");
         Betas = betas.detach().to(float32).clone();
+        betaValues = Betas.data<float>().ToArray();
+        if (betaValues.Any(b => !(b > 0 && b <= 1)))
+        {
+            Betas.Dispose();
+            throw new DiffuseException("betas must lie in (0, 1]");
+        }
         Alphas = 1.0 - Betas;
         AlphasCumprod = Alphas.cumprod(0);
-        betaValues = Betas.data<float>().ToArray();
         alphaValues = Alphas.data<float>().ToArray();
         alphasCumprodValues = AlphasCumprod.data<float>().ToArray();
-        if (betaValues.Any(b => !(b > 0 && b <= 1)))
-            throw new DiffuseException("betas must lie in (0, 1]");
     }
 
     /// <summary>The schedule a diffusers scheduler builds from its config (<c>trained_betas</c> win if given).</summary>

@@ -35,16 +35,16 @@ public static class TimestepSpacing
         return Enumerable.Range(0, n).Reverse().Select(i => i * ratio + stepsOffset).ToArray();
     }
 
-    // round(arange(T, 0, -T/n)) - 1: numpy's float arange fills start + i·(x_1 − x_0) and takes
-    // ceil((stop − start)/step) elements; round is half to even.
+    // round(arange(T, 0, -T/n)) - 1: numpy's float arange fills start + i·(x_1 − x_0); round is half to even.
+    // numpy takes ceil(T/(T/n)) elements, which for some n (e.g. T = 1000, n = 61) is n + 1 with a last
+    // timestep of −1; diffusers 0.31 then indexes ᾱ[−1]. We keep the first n, the ones diffusers uses correctly.
     static long[] TrailingSteps(int t, int n)
     {
         double step = -((double)t / n);
         double first = t;
         double delta = (first + step) - first;
-        long length = (long)Math.Ceiling((0.0 - first) / step);
-        var steps = new long[length];
-        for (long i = 0; i < length; i++)
+        var steps = new long[n];
+        for (int i = 0; i < n; i++)
             steps[i] = (long)Math.Round(first + i * delta, MidpointRounding.ToEven) - 1;
         return steps;
     }

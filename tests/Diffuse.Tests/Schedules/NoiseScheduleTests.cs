@@ -131,6 +131,14 @@ public sealed class NoiseScheduleTests
     }
 
     [Fact]
+    public void Betas_outside_zero_one_are_rejected()
+    {
+        using var betas = tensor(new float[] { 0.1f, 1.5f });
+        var e = Assert.Throws<DiffuseException>(() => new NoiseSchedule(betas));
+        Assert.Equal("betas must lie in (0, 1]", e.Message);
+    }
+
+    [Fact]
     public void Trained_betas_replace_the_named_schedule()
     {
         using var schedule = NoiseSchedule.FromConfig(new SchedulerConfig

@@ -37,6 +37,18 @@ public sealed class TimestepSpacingTests
     }
 
     [Fact]
+    public void Trailing_spacing_never_yields_more_than_n_timesteps()
+    {
+        // numpy's arange(1000, 0, -1000/61) has 62 elements, the last rounding to timestep −1.
+        var steps = TimestepSpacing.Make("trailing", 1000, 61, 0);
+        Assert.Equal(61, steps.Length);
+        Assert.Equal(999, steps[0]);
+        Assert.Equal(15, steps[^1]); // round(1000 − 60·1000/61) − 1
+        for (int n = 1; n <= 1000; n++)
+            Assert.Equal(n, TimestepSpacing.Make("trailing", 1000, n, 0).Length);
+    }
+
+    [Fact]
     public void Linspace_spacing_of_10_steps_is_999_down_to_0_in_steps_of_111()
     {
         Assert.Equal([999L, 888, 777, 666, 555, 444, 333, 222, 111, 0], TimestepSpacing.Make("linspace", 1000, 10, 0));
