@@ -6,7 +6,8 @@ namespace Diffuse.Tests;
 /// <summary>The shared interop fixtures in <c>&lt;repo&gt;/../shared/interop</c>, found by walking up from the test binaries.</summary>
 public static class Fixtures
 {
-    public static string InteropFolder { get; } = FindInterop();
+    /// <summary>Looked up on each use so a missing folder fails the test that needs it with a readable message.</summary>
+    public static string InteropFolder => FindInterop();
 
     public static string TinyGray => Path.Combine(InteropFolder, "tiny-gray");
 
