@@ -6,7 +6,7 @@ namespace Diffuse.Tests.Models;
 
 public sealed class UNet2DModelTests
 {
-    private static readonly string Case = SharedFolder.Interop("tiny-gray");
+    private static readonly string Case = Fixtures.TinyGray;
 
     [Fact]
     public void Parameter_names_shapes_and_count_match_the_diffusers_checkpoint()
