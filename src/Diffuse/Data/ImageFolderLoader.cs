@@ -72,8 +72,8 @@ public static class ImageFolderLoader
         if (loose >= 0)
             throw new DiffuseException(
                 $"{folder}: images both at the top level (e.g. {Path.GetFileName(files[loose])}) and in class subfolders; put every image in a class subfolder or none");
-        var names = classOf.Distinct().Order(StringComparer.Ordinal).ToList();
-        var labels = classOf.Select(c => (long)names.IndexOf(c)).ToArray();
-        return (labels, names!);
+        var names = classOf.Select(c => c!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var labels = classOf.Select(c => (long)names.IndexOf(c!)).ToArray();
+        return (labels, names);
     }
 }

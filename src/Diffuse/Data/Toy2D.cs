@@ -22,7 +22,13 @@ public static class Toy2D
 
     public static bool IsToyName(string name) => Names.Contains(name);
 
-    public static Tensor Sample(string name, int n, Generator gen) => name switch
+    public static Tensor Sample(string name, int n, Generator gen)
+    {
+        if (n < 1) throw new DiffuseException($"toy data '{name}': number of points must be positive, got {n}");
+        return Generate(name, n, gen);
+    }
+
+    private static Tensor Generate(string name, int n, Generator gen) => name switch
     {
         "swissroll" => SwissRoll(n, gen),
         "moons" => Moons(n, gen),
