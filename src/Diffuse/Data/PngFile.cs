@@ -1,0 +1,16 @@
+using Diffuse.IO;
+using SkiaSharp;
+
+namespace Diffuse.Data;
+
+/// <summary>Encodes a bitmap as PNG and writes it atomically, so a viewer polling the file while
+/// training runs never opens half an image.</summary>
+internal static class PngFile
+{
+    public static void Save(SKBitmap bitmap, string path)
+    {
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new DiffuseException($"{path}: PNG encoding failed for a {bitmap.Width}x{bitmap.Height} image");
+        AtomicFile.WriteAllBytes(path, data.ToArray());
+    }
+}
