@@ -1,4 +1,4 @@
-using Spectre.Console;
+using Diffuse.Cli.Commands;
 using Spectre.Console.Cli;
 
 namespace Diffuse.Cli;
@@ -12,9 +12,22 @@ public static class DiffuseApp
         app.Configure(config =>
         {
             config.SetApplicationName("diffuse");
+            config.UseStrictParsing();
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a diffusion model (default: the embedded Fashion-MNIST part).")
+                .WithExample("train", "--steps", "1200")
+                .WithExample("train", "--data", "moons", "--out", "runs/moons");
+            config.AddCommand<SampleCommand>("sample")
+                .WithDescription("Generate images from a model folder with DDPM or DDIM.")
+                .WithExample("sample", "--model", "runs/fashion-mnist/model", "--sampler", "ddim", "--steps", "50", "--out", "grid.png");
+            config.AddCommand<NoiseCommand>("noise")
+                .WithDescription("Show one image along the forward (noising) process.");
+            config.AddCommand<InfoCommand>("info")
+                .WithDescription("Describe what a model folder holds.");
             config.SetExceptionHandler((ex, _) =>
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {OneLine(ex)}");
+                // Plain stderr, not the console renderer: the message must stay one line whatever the width.
+                Console.Error.WriteLine($"error: {OneLine(ex)}");
                 return 1;
             });
         });

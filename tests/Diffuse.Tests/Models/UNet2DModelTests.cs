@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Models;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class UNet2DModelTests
 {
     private static readonly string Case = Fixtures.TinyGray;

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Diffuse.IO;
+using Diffuse.Models;
+using Diffuse.Schedules;
+using Diffuse.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Diffuse.Cli.Commands;
+
+/// <summary><c>diffuse info</c>: what a model folder holds: network, size, scheduler, training state.</summary>
+public sealed class InfoCommand : Command<InfoSettings>
+{
+    public override int Execute(CommandContext context, InfoSettings s, CancellationToken cancellationToken)
+    {
+        var (module, scheduler) = PipelineFolder.Load(s.Model);
+        using var model = module;
+        long parameters = model.parameters().Sum(p => p.numel());
+
+        var table = new Table().AddColumns("", "").HideHeaders();
+        table.AddRow("folder", Markup.Escape(Path.GetFullPath(s.Model)));
+        switch (model)
+        {
+            case UNet2DModel unet:
+                var c = unet.Config;
+                table.AddRow("network", "UNet2DModel");
+                table.AddRow("sample", $"{c.InChannels}×{c.SampleSize}×{c.SampleSize}");
+                table.AddRow("levels", Markup.Escape(string.Join(", ", c.BlockOutChannels.Zip(c.DownBlockTypes, (ch, t) => $"{t} {ch}"))));
+                table.AddRow("layers per block", c.LayersPerBlock.ToString(CultureInfo.InvariantCulture));
+                table.AddRow("mid attention", c.AddAttention ? "yes" : "no");
+                if (c.NumClassEmbeds is int k) table.AddRow("classes", k.ToString(CultureInfo.InvariantCulture));
+                break;
+            case ToyMlp toy:
+                table.AddRow("network", $"ToyMlp ({toy.Config.HiddenLayers}×{toy.Config.HiddenSize})");
+                break;
+        }
+        table.AddRow("parameters", parameters.ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("scheduler", Markup.Escape($"{scheduler.ClassName}: {scheduler.NumTrainTimesteps} steps, {scheduler.BetaSchedule}, {scheduler.PredictionType}"));
+        if (File.Exists(Path.Combine(s.Model, "trainer", "state.json")))
+        {
+            var config = TrainingCheckpoint.ReadConfig(s.Model);
+            table.AddRow("training", Markup.Escape($"checkpoint of a run: data {config.Data}, {config.Steps} steps planned, batch {config.Batch}, lr {config.LearningRate}"));
+        }
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}

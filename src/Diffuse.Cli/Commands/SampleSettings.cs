@@ -1,0 +1,55 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Diffuse.Cli.Commands;
+
+public sealed class SampleSettings : CommandSettings
+{
+    [CommandOption("--model <DIR>")]
+    [Description("Model folder in diffusers' layout (a run's model/ or checkpoint-N/, or a diffusers DDPMPipeline folder).")]
+    [DefaultValue("runs/fashion-mnist/model")]
+    public string Model { get; init; } = "runs/fashion-mnist/model";
+
+    [CommandOption("--sampler <NAME>")]
+    [Description("Sampler: ddim or ddpm.")]
+    [DefaultValue("ddim")]
+    public string Sampler { get; init; } = "ddim";
+
+    [CommandOption("--steps <N>")]
+    [Description("Denoising steps (DDPM is usually run with all 1000).")]
+    [DefaultValue(50)]
+    public int Steps { get; init; } = 50;
+
+    [CommandOption("--eta <X>")]
+    [Description("DDIM noise: 0 is deterministic, 1 is DDPM-like ancestral sampling.")]
+    [DefaultValue(0.0)]
+    public double Eta { get; init; }
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed of the starting noise (and of the sampler's noise).")]
+    [DefaultValue(0L)]
+    public long Seed { get; init; }
+
+    [CommandOption("--count <N>")]
+    [Description("Number of images (or 2-D points for a toy model).")]
+    [DefaultValue(64)]
+    public int Count { get; init; } = 64;
+
+    [CommandOption("--out <FILE.png>")]
+    [Description("Where to write the grid (or scatter plot for a toy model).")]
+    [DefaultValue("samples.png")]
+    public string Out { get; init; } = "samples.png";
+
+    [CommandOption("--each <DIR>")]
+    [Description("Also write every image as its own PNG into this folder.")]
+    public string? Each { get; init; }
+
+    [CommandOption("--columns <N>")]
+    [Description("Grid columns (default: about the square root of --count).")]
+    public int? Columns { get; init; }
+
+    [CommandOption("--scale <N>")]
+    [Description("Pixel magnification of the grid.")]
+    [DefaultValue(2)]
+    public int Scale { get; init; } = 2;
+}

@@ -1,0 +1,83 @@
+using Diffuse.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Diffuse.Cli.Commands;
+
+/// <summary><c>diffuse train</c>: trains a model with a progress bar; Ctrl-C saves a checkpoint and stops.</summary>
+public sealed class TrainCommand : Command<TrainSettings>
+{
+    public override int Execute(CommandContext context, TrainSettings s, CancellationToken cancellationToken)
+    {
+        using var interrupt = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(interrupt.Token, cancellationToken);
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            e.Cancel = true;   // finish the step, save a checkpoint, then exit
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCtrlC;
+        try
+        {
+            TrainingOutcome outcome = null!;
+            TrainConfig? config = s.Resume ? null : BuildConfig(s);
+            config?.Validate();
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                         new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("training", autoStart: true, maxValue: 1);
+                    var run = new TrainingRun(s.Out, p =>
+                    {
+                        task.MaxValue = p.TotalSteps;
+                        task.Value = p.Step;
+                        double rate = p.Step / Math.Max(p.Seconds, 1e-9);
+                        task.Description = $"step {p.Step}/{p.TotalSteps} loss {p.SmoothedLoss:F4} lr {p.LearningRate:E1} {rate:F2} it/s";
+                    }, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
+                    outcome = config is null ? run.Resume(s.Steps, linked.Token) : run.Start(config, linked.Token);
+                });
+            return Report(outcome, s);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+
+    private static int Report(TrainingOutcome outcome, TrainSettings s)
+    {
+        if (!outcome.Finished)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted at step {outcome.Step}[/]; checkpoint {outcome.Checkpoint}; continue with: diffuse train --out {s.Out} --resume");
+            return 130;
+        }
+        AnsiConsole.MarkupLineInterpolated($"[green]done[/]: {outcome.Step} steps in {outcome.SessionSeconds:F0} s this session ({outcome.TotalSeconds:F0} s in all), last loss {outcome.LastLoss:F4}");
+        AnsiConsole.MarkupLineInterpolated($"model: {outcome.ModelFolder}   samples: {outcome.SamplesFile}   loss curve: {Path.Combine(s.Out, TrainingRun.LossPlotFile)}");
+        return 0;
+    }
+
+    public static TrainConfig BuildConfig(TrainSettings s)
+    {
+        var d = TrainConfig.ForData(s.Data);
+        return d with
+        {
+            Model = s.Model,
+            Steps = s.Steps ?? d.Steps,
+            Batch = s.Batch ?? d.Batch,
+            LearningRate = s.Lr ?? d.LearningRate,
+            WarmupSteps = s.Warmup ?? d.WarmupSteps,
+            BetaSchedule = s.Schedule ?? d.BetaSchedule,
+            PredictionType = s.Prediction ?? d.PredictionType,
+            SnrGamma = s.SnrGamma is double g ? (g == 0 ? null : g) : d.SnrGamma,
+            EmaPower = s.EmaPower ?? d.EmaPower,
+            ImageSize = s.ImageSize,
+            RandomFlip = d.RandomFlip && !s.NoFlip,
+            Seed = s.Seed ?? d.Seed,
+            SampleEvery = s.SampleEvery ?? d.SampleEvery,
+            CheckpointEvery = s.CheckpointEvery ?? d.CheckpointEvery,
+            SampleSteps = s.SampleSteps ?? d.SampleSteps,
+        };
+    }
+}

@@ -1,0 +1,82 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Diffuse.Cli.Commands;
+
+public sealed class TrainSettings : CommandSettings
+{
+    [CommandOption("--data <PATH>")]
+    [Description("Training data: an IDX images file (.gz or plain), a folder of PNG/JPEG images, or a built-in name: fashion-mnist (embedded part), swissroll, moons, gaussians8, checkerboard.")]
+    [DefaultValue("fashion-mnist")]
+    public string Data { get; init; } = "fashion-mnist";
+
+    [CommandOption("--out <DIR>")]
+    [Description("Run folder: checkpoints, loss.jsonl, loss.png, samples/, and the final model/ and samples.png.")]
+    [DefaultValue("runs/fashion-mnist")]
+    public string Out { get; init; } = "runs/fashion-mnist";
+
+    [CommandOption("--model <PRESET>")]
+    [Description("Model size preset for images: tiny, default, small (ignored for 2-D toy data).")]
+    [DefaultValue("default")]
+    public string Model { get; init; } = "default";
+
+    [CommandOption("--steps <N>")]
+    [Description("Total optimiser steps (with --resume: the new total; the default keeps the checkpoint's).")]
+    public int? Steps { get; init; }
+
+    [CommandOption("--batch <N>")]
+    [Description("Batch size.")]
+    public int? Batch { get; init; }
+
+    [CommandOption("--lr <X>")]
+    [Description("Peak learning rate of AdamW (after warm-up, decayed by a cosine to 0).")]
+    public double? Lr { get; init; }
+
+    [CommandOption("--warmup <N>")]
+    [Description("Linear learning-rate warm-up steps.")]
+    public int? Warmup { get; init; }
+
+    [CommandOption("--schedule <NAME>")]
+    [Description("Beta schedule: linear, scaled_linear, squaredcos_cap_v2 (cosine), sigmoid.")]
+    public string? Schedule { get; init; }
+
+    [CommandOption("--prediction <TYPE>")]
+    [Description("What the network predicts: epsilon, sample, v_prediction.")]
+    public string? Prediction { get; init; }
+
+    [CommandOption("--snr-gamma <X>")]
+    [Description("Min-SNR-γ loss weighting (Hang et al. 2023); 0 turns it off.")]
+    public double? SnrGamma { get; init; }
+
+    [CommandOption("--ema-power <X>")]
+    [Description("EMA warm-up power: decay = 1 − (1 + step)^−power, capped at 0.9999.")]
+    public double? EmaPower { get; init; }
+
+    [CommandOption("--image-size <N>")]
+    [Description("Resize images to N×N (default: 28 for IDX data, 32 for image folders).")]
+    public int? ImageSize { get; init; }
+
+    [CommandOption("--no-flip")]
+    [Description("Do not flip training images horizontally at random.")]
+    public bool NoFlip { get; init; }
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed for weights, batches and noise.")]
+    public long? Seed { get; init; }
+
+    [CommandOption("--sample-every <N>")]
+    [Description("Write a preview sample grid every N steps (0: only at the end).")]
+    public int? SampleEvery { get; init; }
+
+    [CommandOption("--checkpoint-every <N>")]
+    [Description("Save a checkpoint every N steps (0: only at the end). Ctrl-C also saves one.")]
+    public int? CheckpointEvery { get; init; }
+
+    [CommandOption("--sample-steps <N>")]
+    [Description("DDIM steps for the preview and final sample grids.")]
+    public int? SampleSteps { get; init; }
+
+    [CommandOption("--resume")]
+    [Description("Continue the newest checkpoint in --out with its saved config (of the other options only --steps applies).")]
+    public bool Resume { get; init; }
+}

@@ -1,0 +1,36 @@
+using Diffuse.Models;
+using Diffuse.Schedulers;
+using static TorchSharp.torch;
+
+namespace Diffuse.Pipelines;
+
+/// <summary>
+/// The reverse process, written out as diffusers' pipelines write it: start from noise scaled by the
+/// scheduler's initial sigma, and at each timestep ask the model for its prediction and the scheduler
+/// for the previous sample. One dispose scope per step keeps memory flat.
+/// </summary>
+public static class DenoisingLoop
+{
+    public static Tensor Run(IDenoiser model, IScheduler scheduler, Tensor noise, int steps,
+                             Generator? generator = null, Tensor? classLabels = null,
+                             Action<DenoisingStep>? onStep = null)
+    {
+        if (steps <= 0) throw new DiffuseException($"--steps must be positive (got {steps})");
+        using var noGrad = no_grad();
+        scheduler.SetTimesteps(steps);
+        var timesteps = scheduler.Timesteps;
+        var sample = (noise * scheduler.InitNoiseSigma).DetachFromDisposeScope();
+        for (int i = 0; i < timesteps.Length; i++)
+        {
+            using var scope = NewDisposeScope();
+            long t = timesteps[i];
+            var modelInput = scheduler.ScaleModelInput(sample, t);
+            var modelOutput = model.Predict(modelInput, tensor(new[] { t }), classLabels);
+            var step = scheduler.Step(modelOutput, t, sample, generator);
+            sample.Dispose();
+            sample = step.PrevSample.DetachFromDisposeScope();
+            onStep?.Invoke(new DenoisingStep(i, timesteps.Length, t, sample, step.PredOriginalSample));
+        }
+        return sample;
+    }
+}

@@ -1,0 +1,45 @@
+using Diffuse.Models;
+
+namespace Diffuse.Training;
+
+/// <summary>
+/// Named model sizes for <c>diffuse train --model</c>. All are diffusers UNet2DModel configs with the
+/// image's channel count and size filled in.
+/// </summary>
+public static class ModelPresets
+{
+    public const string Tiny = "tiny";
+    public const string Default = "default";
+    public const string Small = "small";
+
+    public static IReadOnlyList<string> Names { get; } = [Tiny, Default, Small];
+
+    public static UNet2DConfig UNet(string preset, int channels, int size)
+    {
+        (int[] blocks, int layers, bool attention) = preset switch
+        {
+            // tiny: the interop case's shape; quick smoke runs.
+            Tiny => (new[] { 32, 64 }, 1, false),
+            // default: three levels (28 → 14 → 7) and no attention: at 28x28 the 7x7 bottleneck already
+            // sees the whole garment, and attention costs more time per step than it buys here.
+            Default => (new[] { 32, 64, 64 }, 1, false),
+            // small: ../shared/perf's "small" net, two ResNet blocks a level, self-attention in the middle.
+            Small => (new[] { 64, 128, 128 }, 2, true),
+            _ => throw new DiffuseException($"unknown model preset '{preset}' (expected {string.Join(", ", Names)})"),
+        };
+        return new UNet2DConfig
+        {
+            SampleSize = size,
+            InChannels = channels,
+            OutChannels = channels,
+            BlockOutChannels = blocks,
+            LayersPerBlock = layers,
+            DownBlockTypes = blocks.Select(_ => "DownBlock2D").ToArray(),
+            UpBlockTypes = blocks.Select(_ => "UpBlock2D").ToArray(),
+            NormNumGroups = 8,
+            AddAttention = attention,
+        };
+    }
+
+    public static ToyMlpConfig Toy() => new();
+}

@@ -1,0 +1,124 @@
+using Diffuse.Models;
+using Diffuse.Schedules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Diffuse.Training;
+
+/// <summary>
+/// One diffusion model being trained (Ho et al. 2020, Algorithm 1): draw x₀, t and ε, form x_t in
+/// closed form, regress the network's output on the target of the prediction type, step AdamW, and
+/// fold the new weights into the EMA. Everything random comes from one seeded generator whose state
+/// is checkpointed, so a resumed run repeats the uninterrupted one.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly ITrainingData _data;
+    private readonly AdamW _optimizer;
+    private readonly TorchSharp.Modules.Parameter[] _parameters;
+    private readonly ExponentialMovingAverage _ema;
+    private readonly PredictionType _predictionType;
+
+    public TrainConfig Config { get; }
+    public nn.Module Model { get; }
+    public nn.Module EmaModel { get; }
+    public NoiseSchedule Schedule { get; }
+    public SchedulerConfig SchedulerConfig { get; }
+    public Generator Generator { get; }
+    public int Step { get; private set; }
+    public double LearningRate => LearningRateSchedule.At(Step, Config.Steps, Config.LearningRate, Config.WarmupSteps, Config.MinLrRatio);
+
+    public Trainer(TrainConfig config, ITrainingData data, Func<nn.Module> createModel)
+    {
+        config.Validate();
+        Config = config;
+        _data = data;
+        SchedulerConfig = new SchedulerConfig
+        {
+            ClassName = "DDPMScheduler",
+            DiffusersVersion = "0.31.0",
+            NumTrainTimesteps = config.NumTrainTimesteps,
+            BetaSchedule = config.BetaSchedule,
+            PredictionType = config.PredictionType,
+            // Clipping the predicted x₀ to the data range helps images and would distort unbounded toy data.
+            ClipSample = data.ValueRange is not null,
+            ClipSampleRange = data.ValueRange ?? 1.0,
+        };
+        SchedulerConfig.Validate();
+        _predictionType = SchedulerConfig.ParsePredictionType();
+        Schedule = NoiseSchedule.FromConfig(SchedulerConfig);
+
+        // The same seed gives the same initial weights, so a fresh run is reproducible end to end.
+        manual_seed(config.Seed);
+        Model = createModel();
+        EmaModel = createModel();
+        EmaModel.load_state_dict(Model.state_dict());
+        EmaModel.eval();
+        foreach (var p in EmaModel.parameters()) p.requires_grad = false;
+        _parameters = Model.parameters().ToArray();
+        _optimizer = optim.AdamW(_parameters, config.LearningRate, weight_decay: config.WeightDecay);
+        _ema = new ExponentialMovingAverage(Model, EmaModel, config.EmaPower, config.EmaMaxDecay);
+        Generator = new Generator().manual_seed(config.Seed + 1);
+    }
+
+    public IDenoiser Denoiser => (IDenoiser)Model;
+    public IDenoiser EmaDenoiser => (IDenoiser)EmaModel;
+
+    /// <summary>One optimiser step; returns the (weighted) loss of the batch.</summary>
+    public double TrainStep()
+    {
+        using var scope = NewDisposeScope();
+        Model.train();
+        double lr = LearningRate;
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+
+        var x0 = _data.NextBatch(Config.Batch, Generator);
+        var t = randint(0, Config.NumTrainTimesteps, [Config.Batch], dtype: int64, generator: Generator);
+        var noise = randn(x0.shape, generator: Generator);
+        var xt = Schedule.AddNoise(x0, noise, t);
+        var target = Schedule.Target(x0, noise, t, _predictionType);
+        var output = Denoiser.Predict(xt, t);
+        var perExample = (output - target).square().flatten(1).mean([1]);
+        var loss = (perExample * LossWeights(t)).mean();
+
+        _optimizer.zero_grad();
+        loss.backward();
+        if (Config.GradClip > 0) nn.utils.clip_grad_norm_(_parameters, Config.GradClip);
+        _optimizer.step();
+        _ema.Update(Step);
+        Step++;
+        return loss.item<float>();
+    }
+
+    /// <summary>
+    /// Min-SNR-γ weighting (Hang et al. 2023): clamp each timestep's weight at SNR γ so that the many
+    /// nearly clean, easy timesteps do not dominate the gradient. Expressed per prediction type so
+    /// that all three optimise the same weighted x₀ error.
+    /// </summary>
+    private Tensor LossWeights(Tensor t)
+    {
+        if (Config.SnrGamma is not double gamma) return ones(t.shape[0]);
+        var snr = Schedule.Snr(t).clamp_min(1e-20);
+        var clipped = snr.clamp_max(gamma);
+        return _predictionType switch
+        {
+            PredictionType.Epsilon => clipped / snr,
+            PredictionType.VPrediction => clipped / (snr + 1),
+            _ => clipped,
+        };
+    }
+
+    internal AdamW Optimizer => _optimizer;
+
+    internal void RestoreStep(int step) => Step = step;
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        Model.Dispose();
+        EmaModel.Dispose();
+        Schedule.Dispose();
+        Generator.Dispose();
+    }
+}

@@ -1,0 +1,142 @@
+using Diffuse.IO;
+using Diffuse.Models;
+using Diffuse.Schedules;
+using Diffuse.Training;
+
+namespace Diffuse.Tests.Cli;
+
+/// <summary>Each bad input ends in one line that names the problem, a non-zero exit, and no damage.</summary>
+public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
+{
+    public sealed class Files : IDisposable
+    {
+        public TempFolder Temp { get; } = new();
+        public string Model => Temp.File("model");
+
+        public Files()
+        {
+            using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
+            PipelineFolder.Save(Model, unet, new SchedulerConfig { ClassName = "DDPMScheduler" });
+        }
+
+        public void Dispose() => Temp.Dispose();
+    }
+
+    private readonly Files _files;
+
+    public BadInputTests(Files files) => _files = files;
+
+    private static void AssertOneLineError(CliProcess.Result result, string expectedFragment)
+    {
+        Assert.NotEqual(0, result.ExitCode);
+        var lines = result.AllOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line, got:\n{result.AllOutput}");
+        Assert.DoesNotContain("   at ", result.AllOutput);
+        Assert.Contains(expectedFragment, result.AllOutput);
+    }
+
+    [Fact]
+    public void Unknown_sampler() =>
+        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--sampler", "bogus", "--out", _files.Temp.File("x.png")), "unknown sampler 'bogus'");
+
+    [Fact]
+    public void Unknown_schedule() =>
+        AssertOneLineError(CliProcess.Run("train", "--data", "moons", "--schedule", "wobbly", "--out", _files.Temp.File("run-s")), "wobbly");
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public void Steps_that_are_not_positive(string steps)
+    {
+        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--steps", steps, "--out", _files.Temp.File("x.png")), "--steps must be positive");
+        AssertOneLineError(CliProcess.Run("train", "--data", "moons", "--steps", steps, "--out", _files.Temp.File("run-z")), "--steps must be positive");
+    }
+
+    [Fact]
+    public void Missing_model_folder() =>
+        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Temp.File("nowhere"), "--out", _files.Temp.File("x.png")), "not found");
+
+    [Fact]
+    public void Model_config_that_is_not_json()
+    {
+        var folder = _files.Temp.File("broken-json");
+        CopyModel(folder);
+        File.WriteAllText(Path.Combine(folder, "unet", "config.json"), "{ this is not json");
+        AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "config.json");
+    }
+
+    [Fact]
+    public void Model_config_with_an_unsupported_block_type()
+    {
+        var folder = _files.Temp.File("wrong-block");
+        CopyModel(folder);
+        var path = Path.Combine(folder, "unet", "config.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"DownBlock2D\"", "\"CrossAttnDownBlock2D\""));
+        AssertOneLineError(CliProcess.Run("info", folder), "down_block_types");
+    }
+
+    [Fact]
+    public void Model_config_that_disagrees_with_the_weights()
+    {
+        var folder = _files.Temp.File("wrong-shape");
+        CopyModel(folder);
+        var path = Path.Combine(folder, "unet", "config.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"layers_per_block\": 1", "\"layers_per_block\": 2"));
+        AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "diffusion_pytorch_model.safetensors");
+    }
+
+    [Fact]
+    public void Missing_model_config()
+    {
+        var folder = _files.Temp.File("no-config");
+        CopyModel(folder);
+        File.Delete(Path.Combine(folder, "unet", "config.json"));
+        AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "config.json is missing");
+    }
+
+    [Fact]
+    public void Truncated_idx_file()
+    {
+        var path = _files.Temp.File("truncated-images-idx3-ubyte");
+        var header = new byte[] { 0, 0, 8, 3, 0, 0, 0, 100, 0, 0, 0, 28, 0, 0, 0, 28 };
+        File.WriteAllBytes(path, [.. header, .. new byte[28 * 28 * 3]]);
+        AssertOneLineError(CliProcess.Run("train", "--data", path, "--out", _files.Temp.File("run-idx")), "truncated");
+    }
+
+    [Fact]
+    public void Corrupt_image_in_a_folder()
+    {
+        var folder = _files.Temp.File("images");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "bad.png"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        AssertOneLineError(CliProcess.Run("train", "--data", folder, "--out", _files.Temp.File("run-img")), "bad.png");
+    }
+
+    [Fact]
+    public void Missing_data() =>
+        AssertOneLineError(CliProcess.Run("train", "--data", _files.Temp.File("no-such-data"), "--out", _files.Temp.File("run-m")), "not found");
+
+    [Fact]
+    public void Unknown_option() =>
+        AssertOneLineError(CliProcess.Run("sample", "--frobnicate", "3"), "frobnicate");
+
+    [Fact]
+    public void A_failed_sample_leaves_the_earlier_output_untouched()
+    {
+        var output = _files.Temp.File("keep.png");
+        File.WriteAllBytes(output, [42, 42, 42]);
+        var result = CliProcess.Run("sample", "--model", _files.Model, "--sampler", "bogus", "--out", output);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(new byte[] { 42, 42, 42 }, File.ReadAllBytes(output));
+    }
+
+    private void CopyModel(string target)
+    {
+        foreach (var file in Directory.GetFiles(_files.Model, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(_files.Model, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+    }
+}
