@@ -14,7 +14,7 @@ public sealed record TrainConfig
     [JsonPropertyName("data")] public string Data { get; init; } = "fashion-mnist";
     [JsonPropertyName("model")] public string Model { get; init; } = ModelPresets.Default;
     [JsonPropertyName("image_size")] public int? ImageSize { get; init; }
-    [JsonPropertyName("steps")] public int Steps { get; init; } = 1200;
+    [JsonPropertyName("steps")] public int Steps { get; init; } = 900;
     [JsonPropertyName("batch")] public int Batch { get; init; } = 64;
     [JsonPropertyName("lr")] public double LearningRate { get; init; } = 2e-3;
     [JsonPropertyName("warmup_steps")] public int WarmupSteps { get; init; } = 100;
