@@ -20,7 +20,7 @@ public sealed class NoiseCommand : Command<NoiseSettings>
         config.Validate();
         var steps = ParseTimesteps(s.Timesteps, s.NumTrainTimesteps);
 
-        int size = s.ImageSize ?? (Directory.Exists(s.Data) ? 32 : 28);
+        int size = s.ImageSize ?? DatasetLoader.DefaultSize(s.Data);
         using var data = DatasetLoader.Load(s.Data, size);
         long count = data.Data.shape[0];
         if (s.Index < 0 || s.Index >= count) throw new DiffuseException($"--index {s.Index} is outside the data set's {count} images");

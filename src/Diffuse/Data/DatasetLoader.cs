@@ -32,6 +32,12 @@ public static class DatasetLoader
             $"data '{dataArg}' not found: expected a file, a folder or one of {FashionMnist}, {string.Join(", ", Toy2D.Names)}");
     }
 
+    /// <summary>
+    /// The image size used when none is asked for: the MNIST family (IDX files and the embedded set)
+    /// keeps its native 28×28, and image folders are brought to 32×32.
+    /// </summary>
+    public static int DefaultSize(string dataArg) => Directory.Exists(dataArg) ? 32 : 28;
+
     /// <summary>The labels file that the usual MNIST naming pairs with an images file
     /// (<c>train-images-idx3-ubyte.gz</c> → <c>train-labels-idx1-ubyte.gz</c>, also with or
     /// without <c>.gz</c>, and the <c>train-images.idx3-ubyte</c> spelling), or null.</summary>

@@ -14,9 +14,7 @@ public static class TrainingSetup
             var toy = ModelPresets.Toy();
             return (new ToyTrainingData(config.Data), () => new ToyMlp(toy));
         }
-        // The MNIST family stays at its native 28x28 and image folders default to 32x32,
-        // unless --image-size asks otherwise.
-        int size = config.ImageSize ?? (Directory.Exists(config.Data) ? 32 : 28);
+        int size = config.ImageSize ?? DatasetLoader.DefaultSize(config.Data);
         var images = DatasetLoader.Load(config.Data, size);
         var shape = images.Data.shape;
         var unet = ModelPresets.UNet(config.Model, (int)shape[1], (int)shape[2]);
