@@ -1,3 +1,4 @@
+using System.Globalization;
 using Diffuse.Data;
 using Diffuse.IO;
 using Diffuse.Models;
@@ -12,14 +13,19 @@ namespace Diffuse.Cli.Commands;
 /// <summary><c>diffuse sample</c>: generates images from a model folder with the chosen sampler.</summary>
 public sealed class SampleCommand : Command<SampleSettings>
 {
+    private const int DefaultCount = 64;
+
     public override int Execute(CommandContext context, SampleSettings s, CancellationToken cancellationToken)
     {
         if (s.Steps <= 0) throw new DiffuseException($"--steps must be positive (got {s.Steps})");
-        if (s.Count <= 0) throw new DiffuseException($"--count must be positive (got {s.Count})");
+        if (s.Count is <= 0) throw new DiffuseException($"--count must be positive (got {s.Count})");
         if (!(s.Eta >= 0)) throw new DiffuseException($"--eta must be 0 or more (got {s.Eta})");
         if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
         if (s.Columns is <= 0) throw new DiffuseException($"--columns must be positive (got {s.Columns})");
         if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
+        if (s.SaveTensor is not null && !s.SaveTensor.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            throw new DiffuseException($"--save-tensor must name a .safetensors file (got '{s.SaveTensor}')");
+        if (s.InitNoise is not null && !File.Exists(s.InitNoise)) throw new DiffuseException($"{s.InitNoise}: --init-noise file not found");
 
         var (module, schedulerConfig) = PipelineFolder.Load(s.Model);
         using var model = module;
@@ -28,10 +34,11 @@ public sealed class SampleCommand : Command<SampleSettings>
         else if (s.Eta != 0) throw new DiffuseException($"--eta applies to the ddim sampler only (got --sampler {s.Sampler})");
 
         using var generator = new Generator().manual_seed(s.Seed);
-        long[] shape = model is UNet2DModel unet
-            ? [s.Count, unet.Config.InChannels, unet.Config.SampleSize, unet.Config.SampleSize]
-            : [s.Count, ((ToyMlp)model).Config.InFeatures];
-        using var noise = randn(shape, generator: generator);
+        long[] item = model is UNet2DModel unet
+            ? [unet.Config.InChannels, unet.Config.SampleSize, unet.Config.SampleSize]
+            : [((ToyMlp)model).Config.InFeatures];
+        using var noise = StartingNoise(s, item, generator);
+        int count = (int)noise.shape[0];
 
         Tensor samples = null!;
         AnsiConsole.Progress()
@@ -45,6 +52,7 @@ public sealed class SampleCommand : Command<SampleSettings>
             });
         using (samples)
         {
+            if (s.SaveTensor is not null) SampleTensorFile.Write(s.SaveTensor, samples, Provenance(s));
             if (model is ToyMlp) PointCloudPlot.SavePng(samples, s.Out);
             else
             {
@@ -52,8 +60,39 @@ public sealed class SampleCommand : Command<SampleSettings>
                 if (s.Each is not null) ImageGrid.SaveEach(samples, s.Each, "sample");
             }
         }
-        var each = s.Each is null ? "" : $" and {s.Count} images in {s.Each}";
-        AnsiConsole.MarkupLineInterpolated($"wrote {s.Out}{each}");
+        var each = s.Each is null ? "" : $" and {count} images in {s.Each}";
+        var tensor = s.SaveTensor is null ? "" : $" and {s.SaveTensor}";
+        AnsiConsole.MarkupLineInterpolated($"wrote {s.Out}{each}{tensor}");
         return 0;
+    }
+
+    /// <summary>Seeded Gaussian noise, or the noise of --init-noise, whose batch size then sets the count.</summary>
+    private static Tensor StartingNoise(SampleSettings s, long[] item, Generator generator)
+    {
+        if (s.InitNoise is null) return randn([s.Count ?? DefaultCount, .. item], generator: generator);
+        var noise = SampleTensorFile.Read(s.InitNoise, item);
+        long inFile = noise.shape[0];
+        if (s.Count is int requested && requested != inFile)
+        {
+            noise.Dispose();
+            throw new DiffuseException($"{s.InitNoise}: holds {inFile} samples but --count is {requested} (leave --count out to follow the file)");
+        }
+        return noise;
+    }
+
+    /// <summary>Written into --save-tensor's metadata, so the file says which run produced it.</summary>
+    private static Dictionary<string, string> Provenance(SampleSettings s)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["model"] = Path.GetFullPath(s.Model),
+            ["sampler"] = s.Sampler,
+            ["steps"] = s.Steps.ToString(CultureInfo.InvariantCulture),
+            ["eta"] = s.Eta.ToString("R", CultureInfo.InvariantCulture),
+            ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+        if (s.InitNoise is not null) metadata["init_noise"] = Path.GetFullPath(s.InitNoise);
+        return metadata;
     }
 }

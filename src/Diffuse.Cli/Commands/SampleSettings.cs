@@ -31,9 +31,16 @@ public sealed class SampleSettings : CommandSettings
     public long Seed { get; init; }
 
     [CommandOption("--count <N>")]
-    [Description("Number of images (or 2-D points for a toy model).")]
-    [DefaultValue(64)]
-    public int Count { get; init; } = 64;
+    [Description("Number of images (or 2-D points for a toy model). Default 64, or the batch of --init-noise.")]
+    public int? Count { get; init; }
+
+    [CommandOption("--init-noise <FILE.safetensors>")]
+    [Description("Start from tensor 'sample' of this file ([N, C, H, W] of the model) instead of seeded noise, e.g. noise saved from diffusers.")]
+    public string? InitNoise { get; init; }
+
+    [CommandOption("--save-tensor <FILE.safetensors>")]
+    [Description("Also write the final samples as float32 tensor 'sample', before PNG conversion, to compare with another implementation.")]
+    public string? SaveTensor { get; init; }
 
     [CommandOption("--out <FILE.png>")]
     [Description("Where to write the grid (or scatter plot for a toy model).")]

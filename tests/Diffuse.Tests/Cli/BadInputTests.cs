@@ -1,6 +1,7 @@
 using Diffuse.IO;
 using Diffuse.Models;
 using Diffuse.Schedules;
+using Diffuse.Tests.IO;
 using Diffuse.Training;
 
 namespace Diffuse.Tests.Cli;
@@ -83,6 +84,54 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         var path = Path.Combine(folder, "unet", "config.json");
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"layers_per_block\": 1", "\"layers_per_block\": 2"));
         AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "diffusion_pytorch_model.safetensors");
+    }
+
+    [Fact]
+    public void Weights_file_whose_header_length_runs_past_the_end()
+    {
+        var folder = _files.Temp.File("truncated-weights");
+        CopyModel(folder);
+        var weights = Path.Combine(folder, "unet", "diffusion_pytorch_model.safetensors");
+        HandMadeSafetensors.Write(weights, "{}", 16, declaredLength: 1_000_000);
+        AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")),
+            $"{weights}: header length 1000000 is larger than the file (26 bytes)");
+    }
+
+    [Fact]
+    public void Weights_file_with_overlapping_tensors()
+    {
+        var folder = _files.Temp.File("overlapping-weights");
+        CopyModel(folder);
+        var weights = Path.Combine(folder, "unet", "diffusion_pytorch_model.safetensors");
+        HandMadeSafetensors.Write(weights, "{" + HandMadeSafetensors.F32("conv_in.bias", "[32]", 0, 128) + "," + HandMadeSafetensors.F32("conv_in.weight", "[8]", 96, 128) + "}", 128);
+        AssertOneLineError(CliProcess.Run("info", folder), "tensor 'conv_in.weight' (bytes 96-128) overlaps tensor 'conv_in.bias' (bytes 0-128)");
+    }
+
+    [Fact]
+    public void Init_noise_whose_shape_is_not_the_models()
+    {
+        var noise = _files.Temp.File("rgb-noise.safetensors");
+        SafetensorsFile.Write(noise, new Dictionary<string, TorchSharp.torch.Tensor> { ["sample"] = TorchSharp.torch.zeros(2, 3, 28, 28) });
+        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--out", _files.Temp.File("x.png")),
+            $"{noise}: tensor 'sample' has shape [2, 3, 28, 28] but the model needs [N, 1, 28, 28]");
+    }
+
+    [Fact]
+    public void Init_noise_with_another_count()
+    {
+        var noise = _files.Temp.File("three-noise.safetensors");
+        SafetensorsFile.Write(noise, new Dictionary<string, TorchSharp.torch.Tensor> { ["sample"] = TorchSharp.torch.zeros(3, 1, 28, 28) });
+        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--count", "4", "--out", _files.Temp.File("x.png")),
+            "holds 3 samples but --count is 4");
+    }
+
+    [Fact]
+    public void Init_noise_without_a_sample_tensor()
+    {
+        var noise = _files.Temp.File("named-noise.safetensors");
+        SafetensorsFile.Write(noise, new Dictionary<string, TorchSharp.torch.Tensor> { ["noise"] = TorchSharp.torch.zeros(1, 1, 28, 28) });
+        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--out", _files.Temp.File("x.png")),
+            "no tensor 'sample' (the file holds: noise)");
     }
 
     [Fact]
