@@ -28,9 +28,12 @@ public sealed class TrainCommand : Command<TrainSettings>
                          new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .Start(ctx =>
                 {
-                    var task = ctx.AddTask("training", autoStart: true, maxValue: 1);
+                    // The task appears with the first step: a bar drawn while the data loads would print a
+                    // "training: 0%" line before a data error, which must stay the only line.
+                    ProgressTask? task = null;
                     var run = new TrainingRun(s.Out, p =>
                     {
+                        task ??= ctx.AddTask("training", autoStart: true, maxValue: 1);
                         task.MaxValue = p.TotalSteps;
                         task.Value = p.Step;
                         double rate = p.Step / Math.Max(p.Seconds, 1e-9);

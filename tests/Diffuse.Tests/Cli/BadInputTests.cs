@@ -7,6 +7,7 @@ using Diffuse.Training;
 namespace Diffuse.Tests.Cli;
 
 /// <summary>Each bad input ends in one line that names the problem, a non-zero exit, and no damage.</summary>
+[Collection(CliProcessCollection.Name)]
 public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
 {
     public sealed class Files : IDisposable

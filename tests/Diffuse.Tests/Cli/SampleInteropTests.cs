@@ -6,6 +6,7 @@ namespace Diffuse.Tests.Cli;
 /// The whole path a user takes to compare a run with diffusers, through the real CLI and the real folder
 /// loader: diffusers' noise in, our final sample out, diffusers' final sample as the reference.
 /// </summary>
+[Collection(CliProcessCollection.Name)]
 public sealed class SampleInteropTests
 {
     [Fact]
