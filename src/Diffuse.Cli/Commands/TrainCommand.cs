@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Diffuse.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -11,42 +12,37 @@ public sealed class TrainCommand : Command<TrainSettings>
     {
         using var interrupt = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(interrupt.Token, cancellationToken);
-        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        // Ctrl-C (SIGINT) and SIGTERM (kill, a container stop) end the current step, save a checkpoint and exit.
+        void OnSignal(PosixSignalContext signal)
         {
-            e.Cancel = true;   // finish the step, save a checkpoint, then exit
+            signal.Cancel = true;
             interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCtrlC;
-        try
-        {
-            TrainingOutcome outcome = null!;
-            TrainConfig? config = s.Resume ? null : BuildConfig(s);
-            config?.Validate();
-            AnsiConsole.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                         new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(ctx =>
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        TrainingOutcome outcome = null!;
+        TrainConfig? config = s.Resume ? null : BuildConfig(s);
+        config?.Validate();
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                     new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                // The task appears with the first step: a bar drawn while the data loads would print a
+                // "training: 0%" line before a data error, which must stay the only line.
+                ProgressTask? task = null;
+                var run = new TrainingRun(s.Out, p =>
                 {
-                    // The task appears with the first step: a bar drawn while the data loads would print a
-                    // "training: 0%" line before a data error, which must stay the only line.
-                    ProgressTask? task = null;
-                    var run = new TrainingRun(s.Out, p =>
-                    {
-                        task ??= ctx.AddTask("training", autoStart: true, maxValue: 1);
-                        task.MaxValue = p.TotalSteps;
-                        task.Value = p.Step;
-                        double rate = p.Step / Math.Max(p.Seconds, 1e-9);
-                        task.Description = $"step {p.Step}/{p.TotalSteps} loss {p.SmoothedLoss:F4} lr {p.LearningRate:E1} {rate:F2} it/s";
-                    }, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
-                    outcome = config is null ? run.Resume(s.Steps, linked.Token) : run.Start(config, linked.Token);
-                });
-            return Report(outcome, s);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCtrlC;
-        }
+                    task ??= ctx.AddTask("training", autoStart: true, maxValue: 1);
+                    task.MaxValue = p.TotalSteps;
+                    task.Value = p.Step;
+                    double rate = p.Step / Math.Max(p.Seconds, 1e-9);
+                    task.Description = $"step {p.Step}/{p.TotalSteps} loss {p.SmoothedLoss:F4} lr {p.LearningRate:E1} {rate:F2} it/s";
+                }, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
+                outcome = config is null ? run.Resume(s.Steps, linked.Token) : run.Start(config, linked.Token);
+            });
+        return Report(outcome, s);
     }
 
     private static int Report(TrainingOutcome outcome, TrainSettings s)

@@ -56,15 +56,17 @@ public sealed class InterruptTests
         }
     }
 
-    [Fact]
-    public void Ctrl_c_saves_a_checkpoint_and_exits_cleanly()
+    [Theory]
+    [InlineData("-INT")]     // Ctrl-C
+    [InlineData("-TERM")]    // kill, a container stop
+    public void An_interrupt_saves_a_checkpoint_and_exits_cleanly(string signal)
     {
         using var temp = new TempFolder();
         var run = temp.File("run");
         using var process = StartTraining(run, "--checkpoint-every", "0");
         WaitFor(() => File.Exists(Path.Combine(run, LossLog.FileName)) && new FileInfo(Path.Combine(run, LossLog.FileName)).Length > 2000, "some steps");
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
-        Assert.True(process.WaitForExit(60_000), "the process did not stop after SIGINT");
+        using (var kill = Process.Start("kill", [signal, process.Id.ToString()])) kill.WaitForExit();
+        Assert.True(process.WaitForExit(60_000), $"the process did not stop after kill {signal}");
 
         Assert.Equal(130, process.ExitCode);
         var latest = TrainingCheckpoint.Latest(run);
