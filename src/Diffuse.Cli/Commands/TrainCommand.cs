@@ -32,27 +32,36 @@ public sealed class TrainCommand : Command<TrainSettings>
                 // The task appears with the first step: a bar drawn while the data loads would print a
                 // "training: 0%" line before a data error, which must stay the only line.
                 ProgressTask? task = null;
+                int firstStep = 0;
+                var clock = new System.Diagnostics.Stopwatch();
                 var run = new TrainingRun(s.Out, p =>
                 {
-                    task ??= ctx.AddTask("training", autoStart: true, maxValue: 1);
+                    if (task is null)
+                    {
+                        task = ctx.AddTask("training", autoStart: true, maxValue: p.TotalSteps);
+                        firstStep = p.Step;
+                        clock.Start();
+                    }
                     task.MaxValue = p.TotalSteps;
                     task.Value = p.Step;
-                    double rate = p.Step / Math.Max(p.Seconds, 1e-9);
+                    // The rate of this session: a resumed run's earlier steps took their time elsewhere.
+                    double rate = p.Step == firstStep ? 0 : (p.Step - firstStep) / clock.Elapsed.TotalSeconds;
                     task.Description = $"step {p.Step}/{p.TotalSteps} loss {p.SmoothedLoss:F4} lr {p.LearningRate:E1} {rate:F2} it/s";
                 }, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
                 outcome = config is null ? run.Resume(s.Steps, linked.Token) : run.Start(config, linked.Token);
             });
-        return Report(outcome, s);
+        return Report(outcome, s, outcome.Batch);
     }
 
-    private static int Report(TrainingOutcome outcome, TrainSettings s)
+    private static int Report(TrainingOutcome outcome, TrainSettings s, int batch)
     {
         if (!outcome.Finished)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted at step {outcome.Step}[/]; checkpoint {outcome.Checkpoint}; continue with: diffuse train --out {s.Out} --resume");
             return 130;
         }
-        AnsiConsole.MarkupLineInterpolated($"[green]done[/]: {outcome.Step} steps in {outcome.SessionSeconds:F0} s this session ({outcome.TotalSeconds:F0} s in all), last loss {outcome.LastLoss:F4}");
+        double stepsPerSecond = outcome.SessionSteps / Math.Max(outcome.SessionSeconds, 1e-9);
+        AnsiConsole.MarkupLineInterpolated($"[green]done[/]: {outcome.Step} steps; this session {outcome.SessionSteps} steps in {outcome.SessionSeconds:F0} s ({stepsPerSecond:F2} steps/s, {stepsPerSecond * batch:F0} examples/s); {outcome.TotalSeconds:F0} s in all; last loss {outcome.LastLoss:F4}");
         AnsiConsole.MarkupLineInterpolated($"model: {outcome.ModelFolder}   samples: {outcome.SamplesFile}   loss curve: {Path.Combine(s.Out, TrainingRun.LossPlotFile)}");
         return 0;
     }

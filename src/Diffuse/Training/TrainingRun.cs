@@ -68,6 +68,7 @@ public sealed class TrainingRun
         double Seconds() => previousSeconds + clock.Elapsed.TotalSeconds;
         double smoothed = log.Records.Count > 0 ? log.Records[^1].Loss : double.NaN;
         int lastCheckpoint = trainer.Step;
+        int firstStep = trainer.Step;
 
         while (trainer.Step < config.Steps && !cancel.IsCancellationRequested)
         {
@@ -99,7 +100,7 @@ public sealed class TrainingRun
             previews.Write(log.Records, final: true);
             _onEvent?.Invoke($"model saved to {model}");
         }
-        return new TrainingOutcome(trainer.Step, finished, saved ?? TrainingCheckpoint.Latest(_out), model,
+        return new TrainingOutcome(trainer.Step, trainer.Step - firstStep, config.Batch, finished, saved ?? TrainingCheckpoint.Latest(_out), model,
                                    Path.Combine(_out, FinalSamplesFile), Seconds(), clock.Elapsed.TotalSeconds,
                                    log.Records.Count > 0 ? log.Records[^1].Loss : double.NaN);
     }
