@@ -11,6 +11,7 @@ public static class SchedulerFactory
     {
         "ddpm" or "ddpmscheduler" => new DdpmScheduler(config),
         "ddim" or "ddimscheduler" => new DdimScheduler(config),
+        "euler" or "eulerdiscretescheduler" => new EulerDiscreteScheduler(config),
         _ => throw new DiffuseException($"unknown sampler '{name}' (expected {string.Join(", ", Names)})"),
     };
 
