@@ -12,6 +12,7 @@ public static class SchedulerFactory
         "ddpm" or "ddpmscheduler" => new DdpmScheduler(config),
         "ddim" or "ddimscheduler" => new DdimScheduler(config),
         "euler" or "eulerdiscretescheduler" => new EulerDiscreteScheduler(config),
+        "dpmsolver_multistep" or "dpmsolvermultistepscheduler" => new DpmSolverMultistepScheduler(config),
         _ => throw new DiffuseException($"unknown sampler '{name}' (expected {string.Join(", ", Names)})"),
     };
 
