@@ -13,6 +13,8 @@ public static class SchedulerFactory
         "ddim" or "ddimscheduler" => new DdimScheduler(config),
         "euler" or "eulerdiscretescheduler" => new EulerDiscreteScheduler(config),
         "dpmsolver_multistep" or "dpmsolvermultistepscheduler" => new DpmSolverMultistepScheduler(config),
+        "pndm" or "pndmscheduler" => new PndmScheduler(config),
+        "plms" => new PndmScheduler(config with { SkipPrkSteps = true }),
         _ => throw new DiffuseException($"unknown sampler '{name}' (expected {string.Join(", ", Names)})"),
     };
 
