@@ -96,11 +96,12 @@ public sealed class EulerDiscreteScheduler : IScheduler
         double gamma = STmin <= sigma && sigma <= STmax ? Math.Min(SChurn / (sigmas.Length - 1), Math.Sqrt(2) - 1) : 0.0;
         using var scope = NewDisposeScope();
         var x = sample.to(float32);
-        // Drawn on every step, as diffusers does, so a seeded generator gives diffusers' numbers with churn.
-        var noise = randn(modelOutput.shape, dtype: modelOutput.dtype, generator: generator);
+        // With churn, noise is drawn on every step (even where γ = 0), as diffusers does, so a seeded generator gives
+        // diffusers' numbers; without churn no noise is ever used and none is drawn.
+        var noise = SChurn > 0 ? randn(modelOutput.shape, dtype: modelOutput.dtype, generator: generator) : null;
         float sigmaHat = sigma * (float)(gamma + 1);
         if (gamma > 0)
-            x = x + noise * SNoise * SchedulerChecks.Scalar(MathF.Sqrt(sigmaHat * sigmaHat - sigma * sigma));
+            x = x + noise! * SNoise * SchedulerChecks.Scalar(MathF.Sqrt(sigmaHat * sigmaHat - sigma * sigma));
         var predOriginal = SigmaPredictions.Original(modelOutput, x, sigma, sigmaHat, predictionType);
         // Algorithm 2, lines 7–8: d = (x − D(x; σ̂))/σ̂, x_next = x + (σ_next − σ̂)·d.
         var derivative = (x - predOriginal) / SchedulerChecks.Scalar(sigmaHat);
