@@ -11,7 +11,7 @@ public sealed class SampleSettings : CommandSettings
     public string Model { get; init; } = "runs/fashion-mnist/model";
 
     [CommandOption("--sampler <NAME>")]
-    [Description("Sampler: ddim or ddpm.")]
+    [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name.")]
     [DefaultValue("ddim")]
     public string Sampler { get; init; } = "ddim";
 

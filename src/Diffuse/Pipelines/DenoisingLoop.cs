@@ -23,9 +23,10 @@ public static class DenoisingLoop
         for (int i = 0; i < timesteps.Length; i++)
         {
             using var scope = NewDisposeScope();
-            long t = timesteps[i];
+            double t = timesteps[i];
             var modelInput = scheduler.ScaleModelInput(sample, t);
-            var modelOutput = model.Predict(modelInput, tensor(new[] { t }), classLabels);
+            // float32, as diffusers' Euler/Heun timesteps are; the models embed t in float32 whatever its dtype.
+            var modelOutput = model.Predict(modelInput, tensor(new[] { (float)t }), classLabels);
             var step = scheduler.Step(modelOutput, t, sample, generator);
             sample.Dispose();
             sample = step.PrevSample.DetachFromDisposeScope();

@@ -35,6 +35,7 @@ public sealed class DdimScheduler : IScheduler
     public double InitNoiseSigma => 1.0;
     public int Order => 1;
     public long[] Timesteps => (long[])timesteps.Clone();
+    double[] IScheduler.Timesteps => timesteps.Select(t => (double)t).ToArray();
     public int? NumInferenceSteps { get; private set; }
 
     /// <summary>η of eq. 16: 0 deterministic, 1 as much noise as DDPM.</summary>
@@ -61,6 +62,12 @@ public sealed class DdimScheduler : IScheduler
         : throw new DiffuseException("ddim: call SetTimesteps before Step");
 
     public Tensor ScaleModelInput(Tensor sample, long timestep) => sample.alias();
+
+    Tensor IScheduler.ScaleModelInput(Tensor sample, double timestep) =>
+        ScaleModelInput(sample, SchedulerChecks.IntegerTimestep(timestep, "ddim"));
+
+    SchedulerStepOutput IScheduler.Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator) =>
+        Step(modelOutput, SchedulerChecks.IntegerTimestep(timestep, "ddim"), sample, generator);
 
     /// <summary>β̃ between t and t_prev: (1 − ᾱ_prev)/(1 − ᾱ_t)·(1 − ᾱ_t/ᾱ_prev) (eq. 16 with η = 1).</summary>
     public float Variance(long timestep)

@@ -35,6 +35,7 @@ public sealed class DdpmScheduler : IScheduler
     public double InitNoiseSigma => 1.0;
     public int Order => 1;
     public long[] Timesteps => (long[])timesteps.Clone();
+    double[] IScheduler.Timesteps => timesteps.Select(t => (double)t).ToArray();
 
     /// <summary>Null until <see cref="SetTimesteps"/>; then the number of sampling steps.</summary>
     public int? NumInferenceSteps { get; private set; }
@@ -54,6 +55,12 @@ public sealed class DdpmScheduler : IScheduler
         timestep - Config.NumTrainTimesteps / (NumInferenceSteps ?? Config.NumTrainTimesteps);
 
     public Tensor ScaleModelInput(Tensor sample, long timestep) => sample.alias();
+
+    Tensor IScheduler.ScaleModelInput(Tensor sample, double timestep) =>
+        ScaleModelInput(sample, SchedulerChecks.IntegerTimestep(timestep, "ddpm"));
+
+    SchedulerStepOutput IScheduler.Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator) =>
+        Step(modelOutput, SchedulerChecks.IntegerTimestep(timestep, "ddpm"), sample, generator);
 
     /// <summary>
     /// The coefficients of eq. 7, μ̃ = c_0·x_0 + c_t·x_t, and the variance of the reverse step, in float32 as

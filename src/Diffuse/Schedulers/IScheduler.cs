@@ -21,14 +21,21 @@ public interface IScheduler : IDisposable
     /// <summary>Model evaluations per step of the underlying ODE/SDE solver (1 for DDPM and DDIM).</summary>
     int Order { get; }
 
-    /// <summary>The timesteps to visit, descending; all T training timesteps until <see cref="SetTimesteps"/>.</summary>
-    long[] Timesteps { get; }
+    /// <summary>
+    /// The timesteps to visit, in order, as the model sees them: integers for DDPM, DDIM, DPM-Solver and PNDM;
+    /// float32 values that may be fractional for Euler and Heun (diffusers' float timesteps). Heun and PNDM visit
+    /// some timesteps twice.
+    /// </summary>
+    double[] Timesteps { get; }
 
     void SetTimesteps(int numInferenceSteps);
 
     /// <summary>The model input for <paramref name="sample"/> at <paramref name="timestep"/> (a new handle; dispose it).</summary>
-    Tensor ScaleModelInput(Tensor sample, long timestep);
+    Tensor ScaleModelInput(Tensor sample, double timestep);
 
-    /// <summary>One reverse step from x_t to x_{t_prev}, given the model output at x_t.</summary>
-    SchedulerStepOutput Step(Tensor modelOutput, long timestep, Tensor sample, torch.Generator? generator = null);
+    /// <summary>
+    /// One reverse step from x_t to x_{t_prev}, given the model output at x_t. Multistep and two-stage samplers
+    /// (DPM-Solver, Heun, PNDM) keep state between calls: call it once per entry of <see cref="Timesteps"/>, in order.
+    /// </summary>
+    SchedulerStepOutput Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator = null);
 }

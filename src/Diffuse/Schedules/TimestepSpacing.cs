@@ -28,6 +28,25 @@ public static class TimestepSpacing
         };
     }
 
+    /// <summary>
+    /// The float32 timesteps of diffusers' Euler and Heun schedulers: linspace is <c>np.linspace(0, T − 1, n)</c>
+    /// without rounding (fractional), leading and trailing are the integers of <see cref="Make"/>.
+    /// </summary>
+    public static double[] MakeFloat32(string spacing, int numTrainTimesteps, int numInferenceSteps, int stepsOffset)
+    {
+        var steps = Make(spacing, numTrainTimesteps, numInferenceSteps, stepsOffset).Select(t => (double)t).ToArray();
+        if (spacing != Linspace)
+            return steps;
+        double stop = numTrainTimesteps - 1;
+        double delta = numInferenceSteps > 1 ? stop / (numInferenceSteps - 1) : 0;
+        for (int i = 0; i < numInferenceSteps; i++)
+        {
+            double value = i == numInferenceSteps - 1 && numInferenceSteps > 1 ? stop : i * delta;
+            steps[numInferenceSteps - 1 - i] = (float)value;
+        }
+        return steps;
+    }
+
     // (arange(0, n) * (T // n))[::-1] + steps_offset (DDIM paper's "uniform" skip, Song et al. 2021, §4.2).
     static long[] LeadingSteps(int t, int n, int stepsOffset)
     {

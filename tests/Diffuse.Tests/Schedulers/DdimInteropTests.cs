@@ -24,7 +24,7 @@ public sealed class DdimInteropTests
         try
         {
             scheduler.SetTimesteps(steps);
-            Assert.Equal(run["timesteps"].data<long>().ToArray(), scheduler.Timesteps);
+            Assert.Equal(run["timesteps"].data<long>().Select(t => (double)t).ToArray(), scheduler.Timesteps);
 
             var x = noise["sample"] * scheduler.InitNoiseSigma;
             for (int i = 0; i < steps; i++)

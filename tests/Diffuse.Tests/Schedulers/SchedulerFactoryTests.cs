@@ -11,19 +11,58 @@ public sealed class SchedulerFactoryTests
     [InlineData("DDPMScheduler", typeof(DdpmScheduler), "DDPMScheduler")]
     [InlineData("ddim", typeof(DdimScheduler), "DDIMScheduler")]
     [InlineData("DDIMScheduler", typeof(DdimScheduler), "DDIMScheduler")]
+    [InlineData("dpm++", typeof(DpmSolverMultistepScheduler), "DPMSolverMultistepScheduler")]
+    [InlineData("dpmsolver++", typeof(DpmSolverMultistepScheduler), "DPMSolverMultistepScheduler")]
+    [InlineData("dpmsolver_multistep", typeof(DpmSolverMultistepScheduler), "DPMSolverMultistepScheduler")]
+    [InlineData("dpmsolvermultistepscheduler", typeof(DpmSolverMultistepScheduler), "DPMSolverMultistepScheduler")]
+    [InlineData("euler", typeof(EulerDiscreteScheduler), "EulerDiscreteScheduler")]
+    [InlineData("EulerDiscreteScheduler", typeof(EulerDiscreteScheduler), "EulerDiscreteScheduler")]
+    [InlineData("euler_a", typeof(EulerAncestralDiscreteScheduler), "EulerAncestralDiscreteScheduler")]
+    [InlineData("euler_ancestral", typeof(EulerAncestralDiscreteScheduler), "EulerAncestralDiscreteScheduler")]
+    [InlineData("EULERANCESTRALDISCRETESCHEDULER", typeof(EulerAncestralDiscreteScheduler), "EulerAncestralDiscreteScheduler")]
+    [InlineData("heun", typeof(HeunDiscreteScheduler), "HeunDiscreteScheduler")]
+    [InlineData("HeunDiscreteScheduler", typeof(HeunDiscreteScheduler), "HeunDiscreteScheduler")]
+    [InlineData("pndm", typeof(PndmScheduler), "PNDMScheduler")]
+    [InlineData("PNDMScheduler", typeof(PndmScheduler), "PNDMScheduler")]
+    [InlineData("plms", typeof(PndmScheduler), "PNDMScheduler")]
     public void Creates_schedulers_by_sampler_or_diffusers_class_name(string name, Type type, string className)
     {
         using var scheduler = SchedulerFactory.Create(name, new SchedulerConfig { ClassName = "DDPMScheduler" });
         Assert.IsType(type, scheduler);
         Assert.Equal(className, scheduler.Config.ClassName);
-        Assert.Equal(1000, scheduler.Timesteps.Length);
+    }
+
+    [Fact]
+    public void Plms_skips_the_runge_kutta_steps_and_pndm_keeps_them()
+    {
+        using var plms = SchedulerFactory.Create("plms", new SchedulerConfig());
+        using var pndm = SchedulerFactory.Create("pndm", new SchedulerConfig());
+        plms.SetTimesteps(20);
+        pndm.SetTimesteps(20);
+        Assert.True(plms.Config.SkipPrkSteps);
+        Assert.Equal(21, plms.Timesteps.Length);
+        Assert.Equal(29, pndm.Timesteps.Length);
+    }
+
+    [Fact]
+    public void Dpm_plus_plus_pins_the_data_prediction_algorithm()
+    {
+        var config = new SchedulerConfig { AlgorithmType = "dpmsolver", FinalSigmasType = "sigma_min" };
+        using var plusPlus = SchedulerFactory.Create("dpm++", config);
+        using var asConfigured = SchedulerFactory.Create("dpmsolver_multistep", config);
+        Assert.Equal("dpmsolver++", plusPlus.Config.AlgorithmType);
+        Assert.Equal("dpmsolver", asConfigured.Config.AlgorithmType);
     }
 
     [Fact]
     public void Unknown_sampler_is_rejected_with_the_choices()
     {
         var e = Assert.Throws<DiffuseException>(() => SchedulerFactory.Create("x", new SchedulerConfig()));
-        Assert.Equal("unknown sampler 'x' (expected ddpm, ddim)", e.Message);
+        Assert.Equal(
+            "unknown sampler 'x' (expected ddpm, ddim, dpm++, dpmsolver++, dpmsolver_multistep, euler, euler_a, euler_ancestral, heun, pndm, plms, "
+            + "or a diffusers class name: DDPMScheduler, DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler, "
+            + "EulerAncestralDiscreteScheduler, HeunDiscreteScheduler, PNDMScheduler)",
+            e.Message);
     }
 
     [Fact]
@@ -31,6 +70,8 @@ public sealed class SchedulerFactoryTests
     {
         using var scheduler = SchedulerFactory.FromConfig(new SchedulerConfig { ClassName = "DDIMScheduler" });
         Assert.IsType<DdimScheduler>(scheduler);
+        using var euler = SchedulerFactory.FromConfig(new SchedulerConfig { ClassName = "EulerDiscreteScheduler" });
+        Assert.IsType<EulerDiscreteScheduler>(euler);
         Assert.Throws<DiffuseException>(() => SchedulerFactory.FromConfig(new SchedulerConfig()));
     }
 }

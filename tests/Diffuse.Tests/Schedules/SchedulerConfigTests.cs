@@ -40,8 +40,8 @@ public sealed class SchedulerConfigTests : IDisposable
         Assert.Equal("DDPMScheduler", c.ClassName);
         Assert.Equal("0.31.0", c.DiffusersVersion);
         Assert.Equal(new SchedulerConfig { ClassName = "DDPMScheduler", DiffusersVersion = "0.31.0", Extra = c.Extra }, c);
-        Assert.Equal(0.995, c.Extra!["dynamic_thresholding_ratio"].GetDouble());
-        Assert.Equal(1.0, c.Extra["sample_max_value"].GetDouble());
+        Assert.Equal(0.995, c.DynamicThresholdingRatio);
+        Assert.Equal(1.0, c.SampleMaxValue);
     }
 
     [Fact]
@@ -50,6 +50,8 @@ public sealed class SchedulerConfigTests : IDisposable
         var original = SchedulerConfigJson.Load(TinyGrayConfig) with
         {
             BetaSchedule = "squaredcos_cap_v2", PredictionType = "v_prediction", SetAlphaToOne = false, StepsOffset = 1,
+            SolverOrder = 3, UseKarrasSigmas = true, LambdaMinClipped = double.NegativeInfinity, SkipPrkSteps = true,
+            Extra = new() { ["flow_shift"] = System.Text.Json.JsonSerializer.SerializeToElement(3.5) },
         };
         string path = Path.Combine(folder, "scheduler_config.json");
         original.Save(path);
