@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Text.Json;
+using Diffuse.IO;
 using Diffuse.Schedulers;
 using Diffuse.Schedules;
 using static TorchSharp.torch;
@@ -19,11 +18,11 @@ public sealed class RecordedRun : IDisposable
     public RecordedRun(string file)
     {
         string path = Fixtures.Expected(file);
-        var metadata = ReadMetadata(path);
-        SchedulerClass = metadata.GetProperty("scheduler_class").GetString()!;
-        Config = SchedulerConfigJson.Parse(metadata.GetProperty("effective_scheduler_config").GetString()!, file);
-        InitNoiseSigma = double.Parse(metadata.GetProperty("init_noise_sigma").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        Steps = int.Parse(metadata.GetProperty("num_inference_steps").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var metadata = SafetensorsFile.ReadMetadata(path);
+        SchedulerClass = metadata["scheduler_class"];
+        Config = SchedulerConfigJson.Parse(metadata["effective_scheduler_config"], file);
+        InitNoiseSigma = double.Parse(metadata["init_noise_sigma"], System.Globalization.CultureInfo.InvariantCulture);
+        Steps = int.Parse(metadata["num_inference_steps"], System.Globalization.CultureInfo.InvariantCulture);
         tensors = Fixtures.Load(path);
         var noiseFile = Fixtures.Load(Fixtures.Expected("noise.safetensors"));
         noise = noiseFile["sample"];
@@ -33,6 +32,12 @@ public sealed class RecordedRun : IDisposable
     public SchedulerConfig Config { get; }
     public double InitNoiseSigma { get; }
     public int Steps { get; }
+
+    /// <summary>The recorded tensor <paramref name="name"/> (<c>sample</c>, <c>trajectory</c>, <c>model_outputs</c>, <c>timesteps</c>).</summary>
+    public Tensor this[string name] => tensors[name];
+
+    /// <summary>The start noise of every recorded run.</summary>
+    public Tensor Noise => noise;
 
     /// <summary>The recorded <c>sched.timesteps</c> (int64 or float32) as doubles.</summary>
     public double[] Timesteps => tensors["timesteps"].to(float64).data<double>().ToArray();
@@ -59,17 +64,6 @@ public sealed class RecordedRun : IDisposable
         }
         x.Dispose();
         return diffs;
-    }
-
-    static JsonElement ReadMetadata(string path)
-    {
-        using var file = File.OpenRead(path);
-        Span<byte> length = stackalloc byte[8];
-        file.ReadExactly(length);
-        var header = new byte[BinaryPrimitives.ReadInt64LittleEndian(length)];
-        file.ReadExactly(header);
-        using var document = JsonDocument.Parse(header);
-        return document.RootElement.GetProperty("__metadata__").Clone();
     }
 
     public void Dispose()
