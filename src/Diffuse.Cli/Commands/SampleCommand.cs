@@ -19,7 +19,7 @@ public sealed class SampleCommand : Command<SampleSettings>
     {
         if (s.Steps <= 0) throw new DiffuseException($"--steps must be positive (got {s.Steps})");
         if (s.Count is <= 0) throw new DiffuseException($"--count must be positive (got {s.Count})");
-        if (!(s.Eta >= 0)) throw new DiffuseException($"--eta must be 0 or more (got {s.Eta})");
+        if (s.Eta is double e && !(e >= 0)) throw new DiffuseException($"--eta must be 0 or more (got {e})");
         if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
         if (s.Columns is <= 0) throw new DiffuseException($"--columns must be positive (got {s.Columns})");
         if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
@@ -29,9 +29,18 @@ public sealed class SampleCommand : Command<SampleSettings>
 
         var (module, schedulerConfig) = PipelineFolder.Load(s.Model);
         using var model = module;
-        using var scheduler = SchedulerFactory.Create(s.Sampler, schedulerConfig);
-        if (scheduler is DdimScheduler ddim) ddim.Eta = s.Eta;
-        else if (s.Eta != 0) throw new DiffuseException($"--eta applies to the ddim sampler only (got --sampler {s.Sampler})");
+        // As diffusers: the folder's scheduler class unless --sampler names another.
+        var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";
+        using var scheduler = SchedulerFactory.Create(sampler, schedulerConfig);
+        switch (scheduler)
+        {
+            case DdimScheduler ddim when s.Eta is double eta: ddim.Eta = eta; break;
+            case EulerAncestralDiscreteScheduler euler when s.Eta is double eta: euler.Eta = eta; break;
+            case DdimScheduler or EulerAncestralDiscreteScheduler: break;
+            default:
+                if (s.Eta is not null) throw new DiffuseException($"--eta applies to the ddim and euler_a samplers only (this run uses {sampler})");
+                break;
+        }
 
         using var generator = new Generator().manual_seed(s.Seed);
         long[] item = model is UNet2DModel unet
@@ -46,13 +55,13 @@ public sealed class SampleCommand : Command<SampleSettings>
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask($"{s.Sampler} {s.Steps} steps", maxValue: 1);
+                var task = ctx.AddTask($"{sampler} {s.Steps} steps", maxValue: 1);
                 samples = DenoisingLoop.Run((IDenoiser)model, scheduler, noise, s.Steps, generator,
                     onStep: step => { task.MaxValue = step.Count; task.Value = step.Index + 1; });
             });
         using (samples)
         {
-            if (s.SaveTensor is not null) SampleTensorFile.Write(s.SaveTensor, samples, Provenance(s));
+            if (s.SaveTensor is not null) SampleTensorFile.Write(s.SaveTensor, samples, Provenance(s, sampler));
             if (model is ToyMlp) PointCloudPlot.SavePng(samples, s.Out);
             else
             {
@@ -81,15 +90,15 @@ public sealed class SampleCommand : Command<SampleSettings>
     }
 
     /// <summary>Written into --save-tensor's metadata, so the file says which run produced it.</summary>
-    private static Dictionary<string, string> Provenance(SampleSettings s)
+    private static Dictionary<string, string> Provenance(SampleSettings s, string sampler)
     {
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "pt",
             ["model"] = Path.GetFullPath(s.Model),
-            ["sampler"] = s.Sampler,
+            ["sampler"] = sampler,
             ["steps"] = s.Steps.ToString(CultureInfo.InvariantCulture),
-            ["eta"] = s.Eta.ToString("R", CultureInfo.InvariantCulture),
+            ["eta"] = s.Eta?.ToString("R", CultureInfo.InvariantCulture) ?? "default",
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
         };
         if (s.InitNoise is not null) metadata["init_noise"] = Path.GetFullPath(s.InitNoise);

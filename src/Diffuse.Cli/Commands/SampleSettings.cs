@@ -11,9 +11,8 @@ public sealed class SampleSettings : CommandSettings
     public string Model { get; init; } = "runs/fashion-mnist/model";
 
     [CommandOption("--sampler <NAME>")]
-    [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name.")]
-    [DefaultValue("ddim")]
-    public string Sampler { get; init; } = "ddim";
+    [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]
+    public string? Sampler { get; init; }
 
     [CommandOption("--steps <N>")]
     [Description("Denoising steps (DDPM is usually run with all 1000).")]
@@ -21,9 +20,8 @@ public sealed class SampleSettings : CommandSettings
     public int Steps { get; init; } = 50;
 
     [CommandOption("--eta <X>")]
-    [Description("DDIM noise: 0 is deterministic, 1 is DDPM-like ancestral sampling.")]
-    [DefaultValue(0.0)]
-    public double Eta { get; init; }
+    [Description("Noise of DDIM (0: deterministic, the default; 1: DDPM-like) and of euler_a (default 1).")]
+    public double? Eta { get; init; }
 
     [CommandOption("--seed <N>")]
     [Description("Seed of the starting noise (and of the sampler's noise).")]

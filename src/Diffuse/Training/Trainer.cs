@@ -36,7 +36,8 @@ public sealed class Trainer : IDisposable
         _data = data;
         SchedulerConfig = new SchedulerConfig
         {
-            ClassName = "DDPMScheduler",
+            // The class names the default sampler of the saved model: DDIM, as the previews use.
+            ClassName = "DDIMScheduler",
             DiffusersVersion = "0.31.0",
             NumTrainTimesteps = config.NumTrainTimesteps,
             BetaSchedule = config.BetaSchedule,

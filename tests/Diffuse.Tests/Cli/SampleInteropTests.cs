@@ -30,4 +30,25 @@ public sealed class SampleInteropTests
         Assert.True(diff <= 1e-3, $"max abs difference {diff:g3}");
         Assert.True(File.Exists(temp.File("grid.png")));
     }
+
+    [Fact]
+    public void Without_sampler_the_folder_scheduler_class_is_used()
+    {
+        // tiny-gray's scheduler_config.json names DDPMScheduler: `diffuse sample` without --sampler must
+        // give exactly what --sampler ddpm gives, and not what ddim gives.
+        using var temp = new TempFolder();
+        string Run(string name, params string[] sampler)
+        {
+            var output = temp.File(name);
+            var result = CliProcess.Run(["sample", "--model", Fixtures.TinyGray, "--steps", "5", "--seed", "3", .. sampler,
+                "--init-noise", Fixtures.Expected("noise.safetensors"), "--save-tensor", output, "--out", temp.File(name + ".png")]);
+            Assert.True(result.ExitCode == 0, result.AllOutput);
+            return output;
+        }
+        var byDefault = SafetensorsFile.Read(Run("default.safetensors"))["sample"];
+        var ddpm = SafetensorsFile.Read(Run("ddpm.safetensors", "--sampler", "ddpm"))["sample"];
+        var ddim = SafetensorsFile.Read(Run("ddim.safetensors", "--sampler", "ddim"))["sample"];
+        Assert.True(byDefault.eq(ddpm).all().item<bool>());
+        Assert.False(byDefault.eq(ddim).all().item<bool>());
+    }
 }
