@@ -2,16 +2,36 @@ using System.Globalization;
 using Diffuse.Bench;
 
 // Usage: dotnet run -c Release --project bench/Diffuse.Bench -- sampling-overhead [batch] [steps] [repeats]
+//        dotnet run -c Release --project bench/Diffuse.Bench -- unet-speed
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
+TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
+if (mode == "unet-speed")
+{
+    var speeds = new List<UNetSpeed.Row>
+    {
+        UNetSpeed.Measure("tiny (32,64) x1 (= case tiny-gray)", UNetSpeed.Config([32, 64], 1, attention: true)),
+        UNetSpeed.Measure("tiny (32,64) x1, add_attention=False", UNetSpeed.Config([32, 64], 1, attention: false)),
+        UNetSpeed.Measure("small (64,128,128) x2", UNetSpeed.Config([64, 128, 128], 2, attention: true)),
+        UNetSpeed.Measure("small (64,128,128) x2, add_attention=False", UNetSpeed.Config([64, 128, 128], 2, attention: false)),
+        UNetSpeed.Measure("diffuse default preset, 1x28x28", UNetSpeed.Config([32, 64, 64], 1, attention: false, size: 28)),
+    };
+    Console.WriteLine("UNet speed, batch 64, median of 10 after 3 warm-ups (../shared/perf/pytorch-cpu.md's method)");
+    Console.WriteLine($"{"model",-45} {"params",10} {"train ms",9} {"fwd ms",8} {"train img/s",11} {"fwd img/s",9}");
+    foreach (var r in speeds)
+        Console.WriteLine($"{r.Model,-45} {r.Parameters,10:N0} {r.TrainStepMs,9:F0} {r.ForwardMs,8:F0} {r.TrainImagesPerSecond,11:F1} {r.ForwardImagesPerSecond,9:F1}");
+    var speedFile = Path.Combine("bench", "results", "unet-speed.json");
+    UNetSpeed.Write(speeds, speedFile);
+    Console.WriteLine($"wrote {speedFile}");
+    return 0;
+}
 if (mode != "sampling-overhead")
 {
-    Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead)");
+    Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead or unet-speed)");
     return 1;
 }
 int batch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
 int steps = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 int repeats = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
-TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
 var rows = SamplingOverhead.Run(batch, steps, repeats);
 Console.WriteLine($"sampling overhead, default preset, batch {batch}, {steps} steps, median of {repeats} runs");
 Console.WriteLine($"{"sampler",-8} {"calls",5} {"total ms",10} {"model ms",10} {"outside ms",10} {"outside %",9}");
