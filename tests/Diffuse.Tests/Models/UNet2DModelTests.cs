@@ -57,4 +57,23 @@ public sealed class UNet2DModelTests
         Assert.Equal(new long[] { 3, 1, 28, 28 }, output.shape);
         Assert.True(output.isfinite().all().item<bool>());
     }
+
+    [Fact]
+    public void The_ddpm_cifar10_config_with_attention_blocks_has_the_published_parameter_count()
+    {
+        // google/ddpm-cifar10-32's config.json (Ho et al. 2020's CIFAR-10 model, 35.7M parameters):
+        // AttnDownBlock2D/AttnUpBlock2D at 16x16, attention_head_dim null (one head), padding 0.
+        var config = new UNet2DConfig
+        {
+            SampleSize = 32, InChannels = 3, OutChannels = 3, BlockOutChannels = [128, 256, 256, 256], LayersPerBlock = 2,
+            DownBlockTypes = ["DownBlock2D", "AttnDownBlock2D", "DownBlock2D", "DownBlock2D"],
+            UpBlockTypes = ["UpBlock2D", "UpBlock2D", "AttnUpBlock2D", "UpBlock2D"],
+            AttentionHeadDim = null, NormEps = 1e-6, NormNumGroups = 32, FlipSinToCos = false, FreqShift = 1, DownsamplePadding = 0,
+        };
+        using var model = new UNet2DModel(config);
+        Assert.Equal(35_746_307L, model.parameters().Sum(p => p.numel()));
+        using var noGrad = no_grad();
+        using var output = model.Predict(zeros(1, 3, 32, 32), tensor(new long[] { 10 }));
+        Assert.Equal(new long[] { 1, 3, 32, 32 }, output.shape);
+    }
 }
