@@ -20,7 +20,7 @@ public sealed class DdimScheduler : IScheduler
 
     public DdimScheduler(SchedulerConfig config, double eta = 0.0)
     {
-        SchedulerChecks.Supported(config, "ddim");
+        config.Validate();
         Config = config with { ClassName = DiffusersClassName };
         predictionType = config.ParsePredictionType();
         Schedule = NoiseSchedule.FromConfig(config);
@@ -88,8 +88,7 @@ public sealed class DdimScheduler : IScheduler
         var sqrtBetaProd = SchedulerChecks.Scalar(MathF.Sqrt(betaProd));
         var predOriginal = Predictions.Original(modelOutput, sample, sqrtAlphaProd, sqrtBetaProd, predictionType);
         var predEpsilon = Predictions.Epsilon(modelOutput, sample, sqrtAlphaProd, sqrtBetaProd, predictionType);
-        if (Config.ClipSample)
-            predOriginal = predOriginal.clamp(-Config.ClipSampleRange, Config.ClipSampleRange);
+        predOriginal = DynamicThresholding.ClipOrThreshold(predOriginal, Config);
         float stdDev = (float)eta * MathF.Sqrt(Variance(timestep));
         if (UseClippedModelOutput)
             predEpsilon = (sample - sqrtAlphaProd * predOriginal) / sqrtBetaProd;

@@ -20,7 +20,7 @@ public sealed class DdpmScheduler : IScheduler
 
     public DdpmScheduler(SchedulerConfig config)
     {
-        SchedulerChecks.Supported(config, "ddpm");
+        config.Validate();
         if (config.VarianceType is not (FixedSmall or FixedLarge))
             throw new DiffuseException(
                 $"ddpm: unsupported variance_type '{config.VarianceType}' (expected {FixedSmall}, {FixedLarge})");
@@ -101,8 +101,7 @@ public sealed class DdpmScheduler : IScheduler
         var sqrtAlphaProd = SchedulerChecks.Scalar(MathF.Sqrt(alphaProd));
         var sqrtBetaProd = SchedulerChecks.Scalar(MathF.Sqrt(1f - alphaProd));
         var predOriginal = Predictions.Original(modelOutput, sample, sqrtAlphaProd, sqrtBetaProd, predictionType);
-        if (Config.ClipSample)
-            predOriginal = predOriginal.clamp(-Config.ClipSampleRange, Config.ClipSampleRange);
+        predOriginal = DynamicThresholding.ClipOrThreshold(predOriginal, Config);
         var (prev, variance) = PosteriorMeanAndVariance(predOriginal, sample, timestep);
         // No noise is added on the last step (Algorithm 2, line 3: z = 0 if t = 1).
         if (timestep > 0)

@@ -9,6 +9,16 @@ namespace Diffuse.Schedules;
 /// </summary>
 public static class DynamicThresholding
 {
+    /// <summary>
+    /// Step 4 of diffusers' DDPM and DDIM steps: dynamic thresholding when the config asks for it,
+    /// otherwise clipping to ±<c>clip_sample_range</c> when <c>clip_sample</c> is set, otherwise x_0 as is.
+    /// </summary>
+    public static Tensor ClipOrThreshold(Tensor x0, SchedulerConfig config)
+    {
+        if (config.Thresholding) return Apply(x0, config.DynamicThresholdingRatio, config.SampleMaxValue);
+        return config.ClipSample ? x0.clamp(-config.ClipSampleRange, config.ClipSampleRange) : x0;
+    }
+
     public static Tensor Apply(Tensor x0, double ratio, double sampleMaxValue)
     {
         if (!(ratio >= 0 && ratio <= 1))

@@ -134,11 +134,26 @@ public sealed class DdpmSchedulerTests
     }
 
     [Fact]
-    public void Unsupported_variance_type_and_thresholding_are_rejected()
+    public void Unsupported_variance_type_is_rejected()
     {
         var e = Assert.Throws<DiffuseException>(() => Make("learned_range"));
         Assert.Equal("ddpm: unsupported variance_type 'learned_range' (expected fixed_small, fixed_large)", e.Message);
-        Assert.Throws<DiffuseException>(() => new DdpmScheduler(new SchedulerConfig { Thresholding = true }));
+    }
+
+    [Fact]
+    public void Thresholding_replaces_clipping_of_the_predicted_x0()
+    {
+        // ratio 0.5 over |x0| = {0.5, 1, 2, 4}: the quantile is 1.5, within [1, sample_max_value 3], so x0 is
+        // clamped to ±1.5 and divided by 1.5 (Saharia et al. 2022, §2.3), not clipped to ±1.
+        using var ddpm = new DdpmScheduler(new SchedulerConfig
+        {
+            PredictionType = "sample", Thresholding = true, DynamicThresholdingRatio = 0.5, SampleMaxValue = 3.0,
+        });
+        using var scope = NewDisposeScope();
+        using var step = ddpm.Step(tensor(new float[] { -0.5f, 1f, 2f, -4f }).reshape(1, 4), 0, zeros(1, 4));
+        var expected = new[] { -0.5f / 1.5f, 1f / 1.5f, 1f, -1f };
+        var actual = step.PredOriginalSample.data<float>().ToArray();
+        for (int i = 0; i < 4; i++) Assert.Equal(expected[i], actual[i], 5);
     }
 
     [Fact]
