@@ -46,8 +46,12 @@ public sealed class SampleCommand : Command<SampleSettings>
         long[] item = model is UNet2DModel unet
             ? [unet.Config.InChannels, unet.Config.SampleSize, unet.Config.SampleSize]
             : [((ToyMlp)model).Config.InFeatures];
-        using var noise = StartingNoise(s, item, generator);
+        var selection = ClassSelection.For(model, s.Class, s.GuidanceScale);
+        using var noise = StartingNoise(s, item, generator, selection?.DefaultCount ?? DefaultCount);
         int count = (int)noise.shape[0];
+        using var labels = selection?.Labels(count);
+        var denoiser = selection is null ? (IDenoiser)model : selection.Guide((IDenoiser)model, labels!);
+        int? columns = s.Columns ?? (selection is null ? null : count / selection.RowClasses.Count);
 
         Tensor samples = null!;
         AnsiConsole.Progress()
@@ -56,7 +60,7 @@ public sealed class SampleCommand : Command<SampleSettings>
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"{sampler} {s.Steps} steps", maxValue: 1);
-                samples = DenoisingLoop.Run((IDenoiser)model, scheduler, noise, s.Steps, generator,
+                samples = DenoisingLoop.Run(denoiser, scheduler, noise, s.Steps, generator,
                     onStep: step => { task.MaxValue = step.Count; task.Value = step.Index + 1; });
             });
         using (samples)
@@ -65,7 +69,7 @@ public sealed class SampleCommand : Command<SampleSettings>
             if (model is ToyMlp) PointCloudPlot.SavePng(samples, s.Out);
             else
             {
-                ImageGrid.SavePng(samples, s.Out, s.Columns, scale: s.Scale);
+                ImageGrid.SavePng(samples, s.Out, columns, scale: s.Scale);
                 if (s.Each is not null) ImageGrid.SaveEach(samples, s.Each, "sample");
             }
         }
@@ -76,9 +80,9 @@ public sealed class SampleCommand : Command<SampleSettings>
     }
 
     /// <summary>Seeded Gaussian noise, or the noise of --init-noise, whose batch size then sets the count.</summary>
-    private static Tensor StartingNoise(SampleSettings s, long[] item, Generator generator)
+    private static Tensor StartingNoise(SampleSettings s, long[] item, Generator generator, int defaultCount)
     {
-        if (s.InitNoise is null) return randn([s.Count ?? DefaultCount, .. item], generator: generator);
+        if (s.InitNoise is null) return randn([s.Count ?? defaultCount, .. item], generator: generator);
         var noise = SampleTensorFile.Read(s.InitNoise, item);
         long inFile = noise.shape[0];
         if (s.Count is int requested && requested != inFile)

@@ -14,6 +14,14 @@ public sealed class SampleSettings : CommandSettings
     [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]
     public string? Sampler { get; init; }
 
+    [CommandOption("--class <LIST>")]
+    [Description("Class-conditional models: a class index, or a comma-separated list with one class per grid row (default: every class, one a row).")]
+    public string? Class { get; init; }
+
+    [CommandOption("--guidance-scale <W>")]
+    [Description("Classifier-free guidance weight w (Ho & Salimans 2022): ε = (1+w)·ε(x,c) − w·ε(x); 0 is the plain conditional model (diffusers' guidance_scale is 1+w).")]
+    public double? GuidanceScale { get; init; }
+
     [CommandOption("--steps <N>")]
     [Description("Denoising steps (DDPM is usually run with all 1000).")]
     [DefaultValue(50)]

@@ -81,6 +81,8 @@ public sealed class TrainCommand : Command<TrainSettings>
             SnrGamma = s.SnrGamma is double g ? (g == 0 ? null : g) : d.SnrGamma,
             EmaPower = s.EmaPower ?? d.EmaPower,
             ImageSize = s.ImageSize,
+            Conditional = s.Conditional,
+            CondDrop = s.CondDrop ?? d.CondDrop,
             RandomFlip = d.RandomFlip && !s.NoFlip,
             Seed = s.Seed ?? d.Seed,
             SampleEvery = s.SampleEvery ?? d.SampleEvery,

@@ -56,6 +56,14 @@ public sealed class TrainSettings : CommandSettings
     [Description("Resize images to N×N (default: 28 for IDX data, 32 for image folders).")]
     public int? ImageSize { get; init; }
 
+    [CommandOption("--conditional")]
+    [Description("Train a class-conditional model (labels from the IDX labels file or the subfolders) with label dropout for classifier-free guidance.")]
+    public bool Conditional { get; init; }
+
+    [CommandOption("--cond-drop <P>")]
+    [Description("With --conditional: probability of replacing a label by the null class (Ho & Salimans 2022).")]
+    public double? CondDrop { get; init; }
+
     [CommandOption("--no-flip")]
     [Description("Do not flip training images horizontally at random.")]
     public bool NoFlip { get; init; }

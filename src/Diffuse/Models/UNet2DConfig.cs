@@ -42,6 +42,12 @@ public sealed record UNet2DConfig
     [JsonPropertyName("num_class_embeds")] public int? NumClassEmbeds { get; init; }
     [JsonPropertyName("num_train_timesteps")] public int? NumTrainTimesteps { get; init; }
 
+    /// <summary>
+    /// Ours, not diffusers': the class index that means "no class" in a model trained with label
+    /// dropout for classifier-free guidance (Ho &amp; Salimans 2022). diffusers ignores the key.
+    /// </summary>
+    [JsonPropertyName("null_class")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? NullClass { get; init; }
+
     /// <summary>Keys this version does not know, kept so that a load-save round trip loses nothing.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
 
@@ -92,6 +98,8 @@ public sealed record UNet2DConfig
         if (UpsampleType != "conv") Fail("upsample_type", $"'{UpsampleType}' is not supported (supported: conv)");
         if (ClassEmbedType is not null) Fail("class_embed_type", $"'{ClassEmbedType}' is not supported (use num_class_embeds)");
         if (NumClassEmbeds is <= 0) Fail("num_class_embeds", "must be positive");
+        if (NullClass is int nullClass && (NumClassEmbeds is not int classes || nullClass < 0 || nullClass >= classes))
+            Fail("null_class", $"{nullClass} is not one of the num_class_embeds={NumClassEmbeds?.ToString() ?? "null"} class embeddings");
         if (AttentionHeadDim is <= 0) Fail("attention_head_dim", "must be positive");
     }
 }

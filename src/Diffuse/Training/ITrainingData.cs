@@ -11,6 +11,9 @@ public interface ITrainingData
     /// <summary>Values lie in [−range, range] (images: 1), or null when unbounded (toy points); sets clip_sample.</summary>
     double? ValueRange { get; }
 
+    /// <summary>Number of classes of labelled data (labels 0..K−1), or null when the data has no labels.</summary>
+    int? NumClasses { get; }
+
     /// <summary>A batch of examples in the model's value range, drawn with <paramref name="generator"/> only.</summary>
-    Tensor NextBatch(int batch, Generator generator);
+    TrainingBatch NextBatch(int batch, Generator generator);
 }

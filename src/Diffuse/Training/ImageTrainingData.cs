@@ -12,5 +12,11 @@ public sealed class ImageTrainingData(ImageDataset images, bool randomFlip) : IT
 
     public double? ValueRange => 1.0;
 
-    public Tensor NextBatch(int batch, Generator generator) => Images.SampleBatch(batch, generator, randomFlip);
+    public int? NumClasses { get; } = images.Labels is null ? null : (int)images.Labels.max().item<long>() + 1;
+
+    public TrainingBatch NextBatch(int batch, Generator generator)
+    {
+        var (images, labels) = Images.SampleLabelledBatch(batch, generator, randomFlip);
+        return new TrainingBatch(images, labels);
+    }
 }

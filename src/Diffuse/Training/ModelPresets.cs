@@ -14,7 +14,8 @@ public static class ModelPresets
 
     public static IReadOnlyList<string> Names { get; } = [Tiny, Default, Small];
 
-    public static UNet2DConfig UNet(string preset, int channels, int size)
+    /// <param name="numClasses">for a class-conditional model: K classes plus one "null" class K for guidance.</param>
+    public static UNet2DConfig UNet(string preset, int channels, int size, int? numClasses = null)
     {
         (int[] blocks, int layers, bool attention) = preset switch
         {
@@ -38,6 +39,8 @@ public static class ModelPresets
             UpBlockTypes = blocks.Select(_ => "UpBlock2D").ToArray(),
             NormNumGroups = 8,
             AddAttention = attention,
+            NumClassEmbeds = numClasses + 1,
+            NullClass = numClasses,
         };
     }
 

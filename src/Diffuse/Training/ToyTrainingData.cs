@@ -12,5 +12,7 @@ public sealed class ToyTrainingData(string name) : ITrainingData
 
     public double? ValueRange => null;
 
-    public Tensor NextBatch(int batch, Generator generator) => Toy2D.Sample(Name, batch, generator);
+    public int? NumClasses => null;
+
+    public TrainingBatch NextBatch(int batch, Generator generator) => new(Toy2D.Sample(Name, batch, generator), null);
 }

@@ -27,6 +27,8 @@ public sealed record TrainConfig
     [JsonPropertyName("snr_gamma")] public double? SnrGamma { get; init; } = 5.0;
     [JsonPropertyName("ema_power")] public double EmaPower { get; init; } = 2.0 / 3.0;
     [JsonPropertyName("ema_max_decay")] public double EmaMaxDecay { get; init; } = 0.9999;
+    [JsonPropertyName("conditional")] public bool Conditional { get; init; }
+    [JsonPropertyName("cond_drop")] public double CondDrop { get; init; } = 0.1;
     [JsonPropertyName("random_flip")] public bool RandomFlip { get; init; } = true;
     [JsonPropertyName("seed")] public long Seed { get; init; }
     [JsonPropertyName("sample_every")] public int SampleEvery { get; init; } = 500;
@@ -65,6 +67,7 @@ public sealed record TrainConfig
         if (SampleSteps <= 0) Fail($"--sample-steps must be positive (got {SampleSteps})");
         if (SampleCount <= 0) Fail($"--sample-count must be positive (got {SampleCount})");
         if (ImageSize is <= 0) Fail($"--image-size must be positive (got {ImageSize})");
+        if (CondDrop is < 0 or >= 1) Fail($"--cond-drop must be in [0, 1) (got {CondDrop})");
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -74,12 +74,13 @@ public sealed class Trainer : IDisposable
         double lr = LearningRate;
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
 
-        var x0 = _data.NextBatch(Config.Batch, Generator);
+        var batch = _data.NextBatch(Config.Batch, Generator);
+        var x0 = batch.Examples;
         var t = randint(0, Config.NumTrainTimesteps, [Config.Batch], dtype: int64, generator: Generator);
         var noise = randn(x0.shape, generator: Generator);
         var xt = Schedule.AddNoise(x0, noise, t);
         var target = Schedule.Target(x0, noise, t, _predictionType);
-        var output = Denoiser.Predict(xt, t);
+        var output = Denoiser.Predict(xt, t, ClassLabels(batch));
         var perExample = (output - target).square().flatten(1).mean([1]);
         var loss = (perExample * LossWeights(t)).mean();
 
@@ -90,6 +91,19 @@ public sealed class Trainer : IDisposable
         _ema.Update(Step);
         Step++;
         return loss.item<float>();
+    }
+
+    /// <summary>
+    /// The class labels of a conditional model, each replaced by the null class with probability
+    /// <c>cond_drop</c> (Ho &amp; Salimans 2022, Algorithm 1), so that one network also learns the
+    /// unconditional model that classifier-free guidance needs. Null for unconditional models.
+    /// </summary>
+    private Tensor? ClassLabels(TrainingBatch batch)
+    {
+        if (Model is not UNet2DModel { Config.NullClass: int nullClass }) return null;
+        var labels = batch.Labels ?? throw new DiffuseException("a class-conditional model needs labelled training data");
+        var drop = rand([labels.shape[0]], generator: Generator).lt(Config.CondDrop);
+        return where(drop, full_like(labels, nullClass), labels);
     }
 
     /// <summary>

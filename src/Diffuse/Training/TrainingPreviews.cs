@@ -1,4 +1,5 @@
 using Diffuse.Data;
+using Diffuse.Models;
 using Diffuse.Pipelines;
 using Diffuse.Schedulers;
 using static TorchSharp.torch;
@@ -20,13 +21,18 @@ public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainin
         using (var scope = NewDisposeScope())
         {
             bool toy = data is ToyTrainingData;
-            int count = toy ? 2000 : config.SampleCount;
+            // A class-conditional model shows one class a row, eight samples each, without guidance.
+            int? classes = trainer.EmaModel is UNet2DModel { Config.NullClass: int nullClass } ? nullClass : null;
+            int count = toy ? 2000 : classes is int k ? k * 8 : config.SampleCount;
             using var scheduler = new DdimScheduler(trainer.SchedulerConfig with { ClassName = DdimScheduler.DiffusersClassName });
             using var generator = new Generator().manual_seed(config.Seed + 2);
             var noise = randn([count, .. data.ExampleShape], generator: generator);
-            using var samples = DenoisingLoop.Run(trainer.EmaDenoiser, scheduler, noise, config.SampleSteps);
-            if (toy) PointCloudPlot.SavePng(data.NextBatch(count, generator), path, samples);
-            else ImageGrid.SavePng(samples, path, scale: 2);
+            IDenoiser model = classes is int n
+                ? new ClassifierFreeGuidance(trainer.EmaDenoiser, arange(count, dtype: int64).div(8, RoundingMode.floor), n, weight: 0)
+                : trainer.EmaDenoiser;
+            using var samples = DenoisingLoop.Run(model, scheduler, noise, config.SampleSteps);
+            if (toy) PointCloudPlot.SavePng(data.NextBatch(count, generator).Examples, path, samples);
+            else ImageGrid.SavePng(samples, path, columns: classes is null ? null : 8, scale: 2);
         }
         if (losses.Count > 0)
             LossPlot.SavePng(losses.Select(r => ((long)r.Step, r.Loss)).ToList(), Path.Combine(runFolder, TrainingRun.LossPlotFile));

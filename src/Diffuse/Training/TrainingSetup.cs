@@ -11,13 +11,17 @@ public static class TrainingSetup
     {
         if (Toy2D.IsToyName(config.Data))
         {
+            if (config.Conditional) throw new DiffuseException($"--conditional needs labelled images; '{config.Data}' is an unlabelled 2-D point set");
             var toy = ModelPresets.Toy();
             return (new ToyTrainingData(config.Data), () => new ToyMlp(toy));
         }
         int size = config.ImageSize ?? DatasetLoader.DefaultSize(config.Data);
         var images = DatasetLoader.Load(config.Data, size);
         var shape = images.Data.shape;
-        var unet = ModelPresets.UNet(config.Model, (int)shape[1], (int)shape[2]);
-        return (new ImageTrainingData(images, config.RandomFlip), () => new UNet2DModel(unet));
+        var data = new ImageTrainingData(images, config.RandomFlip);
+        if (config.Conditional && data.NumClasses is null)
+            throw new DiffuseException($"--conditional needs labelled data: '{config.Data}' has no labels (an IDX labels file beside the images, or one subfolder per class)");
+        var unet = ModelPresets.UNet(config.Model, (int)shape[1], (int)shape[2], config.Conditional ? data.NumClasses : null);
+        return (data, () => new UNet2DModel(unet));
     }
 }

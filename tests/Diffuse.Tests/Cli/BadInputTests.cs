@@ -15,10 +15,14 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         public TempFolder Temp { get; } = new();
         public string Model => Temp.File("model");
 
+        public string ConditionalModel => Temp.File("conditional-model");
+
         public Files()
         {
             using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
             PipelineFolder.Save(Model, unet, new SchedulerConfig { ClassName = "DDPMScheduler" });
+            using var conditional = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
+            PipelineFolder.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
         }
 
         public void Dispose() => Temp.Dispose();
@@ -189,4 +193,16 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
             File.Copy(file, destination);
         }
     }
+
+    [Fact]
+    public void Class_outside_the_model_classes() =>
+        AssertOneLineError(CliProcess.Run("sample", "--model", _files.ConditionalModel, "--class", "12", "--steps", "1", "--out", _files.Temp.File("c.png")), "--class 12 is outside the model's classes 0..9");
+
+    [Fact]
+    public void Guidance_on_an_unconditional_model() =>
+        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--guidance-scale", "3", "--out", _files.Temp.File("g.png")), "--guidance-scale needs a class-conditional model");
+
+    [Fact]
+    public void Conditional_training_on_unlabelled_data() =>
+        AssertOneLineError(CliProcess.Run("train", "--data", "moons", "--conditional", "--out", _files.Temp.File("run-cond")), "--conditional");
 }
