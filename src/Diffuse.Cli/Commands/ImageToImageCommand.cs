@@ -31,7 +31,8 @@ public sealed class ImageToImageCommand : Command<ImageToImageSettings>
         using var result = ImageModel.WithProgress($"{sampler} {kept} of {s.Steps} steps",
             onStep => ImageToImage.Run(model, scheduler, image, s.Strength, s.Steps, generator, onStep: onStep));
         ImageGrid.SavePng(result, s.Out, columns: 1, padding: 0, scale: s.Scale);
-        AnsiConsole.MarkupLineInterpolated($"wrote {s.Out} ({kept} denoising steps from strength {s.Strength.ToString(CultureInfo.InvariantCulture)})");
+        // The counts first: a long path may wrap, and the progress bar is not shown on a short run.
+        AnsiConsole.MarkupLineInterpolated($"{kept} denoising steps from strength {s.Strength.ToString(CultureInfo.InvariantCulture)}: wrote {s.Out}");
         return 0;
     }
 }

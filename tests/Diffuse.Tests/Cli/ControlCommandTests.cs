@@ -73,7 +73,7 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
         Assert.True(result.ExitCode == 0, result.AllOutput);
         using var written = ImageDecoder.Decode(output, 1);
         Assert.Equal(new long[] { 1, 1, 28, 28 }, written.shape);
-        Assert.Contains("2 of 4 steps", result.AllOutput);
+        Assert.Contains("2 denoising steps from strength 0.5", result.AllOutput);
     }
 
     [Fact]
