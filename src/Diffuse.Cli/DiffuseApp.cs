@@ -24,6 +24,12 @@ public static class DiffuseApp
                 .WithDescription("Show one image along the forward (noising) process.");
             config.AddCommand<InfoCommand>("info")
                 .WithDescription("Describe what a model folder holds.");
+            config.AddCommand<ImageToImageCommand>("img2img")
+                .WithDescription("Edit an image with the model: noise it part-way and denoise it (SDEdit).")
+                .WithExample("img2img", "--model", "runs/fashion-mnist/model", "--image", "shoe.png", "--strength", "0.6", "--out", "edited.png");
+            config.AddCommand<InpaintCommand>("inpaint")
+                .WithDescription("Fill the black part of a mask with the model (replacement or RePaint).")
+                .WithExample("inpaint", "--model", "runs/fashion-mnist/model", "--image", "shoe.png", "--mask", "left-half.png", "--method", "repaint", "--out", "filled.png");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.

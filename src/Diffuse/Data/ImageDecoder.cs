@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Diffuse.Data;
 
 /// <summary>Decodes one PNG or JPEG with SkiaSharp into a float32 [1,C,H,W] tensor in [−1,1].</summary>
-internal static class ImageDecoder
+public static class ImageDecoder
 {
     /// <summary>ITU-R BT.601 luma weights, as PIL's <c>convert("L")</c> uses, so grayscale matches
     /// what a Python pipeline would feed the same model.</summary>

@@ -18,9 +18,21 @@ public static class DenoisingLoop
         if (steps <= 0) throw new DiffuseException($"--steps must be positive (got {steps})");
         using var noGrad = no_grad();
         scheduler.SetTimesteps(steps);
-        var timesteps = scheduler.Timesteps;
         var sample = (noise * scheduler.InitNoiseSigma).DetachFromDisposeScope();
-        for (int i = 0; i < timesteps.Length; i++)
+        return Continue(model, scheduler, sample, 0, generator, classLabels, onStep);
+    }
+
+    /// <summary>
+    /// The loop from entry <paramref name="firstIndex"/> of the scheduler's timesteps (already set), starting at
+    /// <paramref name="sample"/>, which it takes over and disposes. Image-to-image starts part-way down.
+    /// </summary>
+    public static Tensor Continue(IDenoiser model, IScheduler scheduler, Tensor sample, int firstIndex,
+                                  Generator? generator = null, Tensor? classLabels = null,
+                                  Action<DenoisingStep>? onStep = null)
+    {
+        using var noGrad = no_grad();
+        var timesteps = scheduler.Timesteps;
+        for (int i = firstIndex; i < timesteps.Length; i++)
         {
             using var scope = NewDisposeScope();
             double t = timesteps[i];
@@ -30,7 +42,7 @@ public static class DenoisingLoop
             var step = scheduler.Step(modelOutput, t, sample, generator);
             sample.Dispose();
             sample = step.PrevSample.DetachFromDisposeScope();
-            onStep?.Invoke(new DenoisingStep(i, timesteps.Length, t, sample, step.PredOriginalSample));
+            onStep?.Invoke(new DenoisingStep(i - firstIndex, timesteps.Length - firstIndex, t, sample, step.PredOriginalSample));
         }
         return sample;
     }
