@@ -24,6 +24,12 @@ public static class DiffuseApp
                 .WithDescription("Show one image along the forward (noising) process.");
             config.AddCommand<InfoCommand>("info")
                 .WithDescription("Describe what a model folder holds.");
+            config.AddCommand<TrainClassifierCommand>("train-classifier")
+                .WithDescription("Train the small classifier whose features diffuse eval compares (default: the embedded Fashion-MNIST part).")
+                .WithExample("train-classifier", "--epochs", "5", "--out", "runs/classifier");
+            config.AddCommand<EvalCommand>("eval")
+                .WithDescription("Fréchet distance of a model's samples to real images, in classifier features, with the real-vs-real floor.")
+                .WithExample("eval", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--count", "1000");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.
