@@ -60,6 +60,11 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
             "not a classifier folder: config.json is missing");
 
     [Fact]
+    public void Eval_asking_for_more_images_than_the_data_holds_fails_in_one_line() =>
+        AssertOneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--data", _files.LabelledImages, "--count", "100"),
+            $"{_files.LabelledImages}: holds 40 images, fewer than --count 100");
+
+    [Fact]
     public void Train_classifier_on_images_without_labels_fails_in_one_line() =>
         AssertOneLineError(CliProcess.Run("train-classifier", "--data", _files.UnlabelledImages, "--out", _files.Temp.File("c-none")),
             $"{_files.UnlabelledImages}: has no labels");
