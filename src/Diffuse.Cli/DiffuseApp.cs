@@ -30,6 +30,12 @@ public static class DiffuseApp
             config.AddCommand<InpaintCommand>("inpaint")
                 .WithDescription("Fill the black part of a mask with the model (replacement or RePaint).")
                 .WithExample("inpaint", "--model", "runs/fashion-mnist/model", "--image", "shoe.png", "--mask", "left-half.png", "--method", "repaint", "--out", "filled.png");
+            config.AddCommand<TrainClassifierCommand>("train-classifier")
+                .WithDescription("Train the small classifier whose features diffuse eval compares (default: the embedded Fashion-MNIST part).")
+                .WithExample("train-classifier", "--epochs", "5", "--out", "runs/classifier");
+            config.AddCommand<EvalCommand>("eval")
+                .WithDescription("Fréchet distance of a model's samples to real images, in classifier features, with the real-vs-real floor.")
+                .WithExample("eval", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--count", "1000");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.

@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Diffuse.Cli.Commands;
+
+public sealed class EvalSettings : CommandSettings
+{
+    [CommandOption("--model <DIR>")]
+    [Description("Model folder to sample from (as for diffuse sample).")]
+    [DefaultValue("runs/fashion-mnist/model")]
+    public string Model { get; init; } = "runs/fashion-mnist/model";
+
+    [CommandOption("--classifier <DIR>")]
+    [Description("Classifier folder from diffuse train-classifier; its features are compared.")]
+    [DefaultValue("runs/classifier")]
+    public string Classifier { get; init; } = "runs/classifier";
+
+    [CommandOption("--data <PATH>")]
+    [Description("Real images to compare with: fashion-mnist (embedded), an IDX images file or an image folder.")]
+    [DefaultValue("fashion-mnist")]
+    public string Data { get; init; } = "fashion-mnist";
+
+    [CommandOption("--sampler <NAME>")]
+    [Description("Sampler, as for diffuse sample. Default: the model folder's own.")]
+    public string? Sampler { get; init; }
+
+    [CommandOption("--steps <N>")]
+    [Description("Denoising steps.")]
+    [DefaultValue(50)]
+    public int Steps { get; init; } = 50;
+
+    [CommandOption("--count <N>")]
+    [Description("Samples to draw, and real images to compare them with.")]
+    [DefaultValue(1000)]
+    public int Count { get; init; } = 1000;
+
+    [CommandOption("--batch <N>")]
+    [Description("Samples drawn at once (bounds memory).")]
+    [DefaultValue(250)]
+    public int Batch { get; init; } = 250;
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed of the sampling noise and of the choice of real images.")]
+    [DefaultValue(0L)]
+    public long Seed { get; init; }
+
+    [CommandOption("--out <FILE.json>")]
+    [Description("Where to write the figures. Default: eval.json beside the model folder.")]
+    public string? Out { get; init; }
+}
