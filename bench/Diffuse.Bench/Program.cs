@@ -24,9 +24,23 @@ if (mode == "unet-speed")
     Console.WriteLine($"wrote {speedFile}");
     return 0;
 }
+if (mode == "guidance-accuracy")
+{
+    // guidance-accuracy MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
+    if (args.Length < 3) { Console.Error.WriteLine("error: guidance-accuracy needs MODEL_DIR CLASSIFIER_DIR"); return 1; }
+    int perClass = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20;
+    int guidedSteps = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 50;
+    var accuracy = GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps);
+    Console.WriteLine($"class accuracy of guided samples (DDIM {guidedSteps} steps, {perClass} per class, classifier {args[2]})");
+    foreach (var r in accuracy) Console.WriteLine($"w = {r.Weight,3:F1}: {r.Accuracy:P1} of {r.Samples}");
+    var accuracyFile = Path.Combine("bench", "results", "guidance-accuracy.json");
+    GuidanceAccuracy.Write(accuracy, accuracyFile);
+    Console.WriteLine($"wrote {accuracyFile}");
+    return 0;
+}
 if (mode != "sampling-overhead")
 {
-    Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead or unet-speed)");
+    Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed or guidance-accuracy)");
     return 1;
 }
 int batch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;

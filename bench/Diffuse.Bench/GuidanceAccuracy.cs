@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Diffuse.IO;
+using Diffuse.Metrics;
+using Diffuse.Models;
+using Diffuse.Pipelines;
+using Diffuse.Schedulers;
+using static TorchSharp.torch;
+
+namespace Diffuse.Bench;
+
+/// <summary>
+/// How often a class-conditional model's samples of class K are classified as K, for several
+/// classifier-free guidance weights w: the same starting noise and classes for every w.
+/// </summary>
+public static class GuidanceAccuracy
+{
+    public sealed record Row(double Weight, int Samples, double Accuracy);
+
+    public static IReadOnlyList<Row> Run(string modelFolder, string classifierFolder, double[] weights, int perClass, int steps)
+    {
+        var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
+        using var model = module as UNet2DModel ?? throw new DiffuseException($"{modelFolder}: not a UNet2DModel folder");
+        if (model.Config.NullClass is not int classes)
+            throw new DiffuseException($"{modelFolder}: not a class-conditional model trained for guidance (no null_class)");
+        using var classifier = ClassifierFolder.Load(classifierFolder);
+        using var labels = arange(classes, dtype: int64).repeat_interleave(perClass);
+        var rows = new List<Row>();
+        foreach (var w in weights)
+        {
+            using var scope = NewDisposeScope();
+            using var scheduler = SchedulerFactory.Create("ddim", schedulerConfig);
+            using var generator = new Generator().manual_seed(0);
+            var noise = randn([labels.shape[0], model.Config.InChannels, model.Config.SampleSize, model.Config.SampleSize], generator: generator);
+            var guided = new ClassifierFreeGuidance(model, labels, classes, w);
+            using var samples = DenoisingLoop.Run(guided, scheduler, noise, steps, generator);
+            using var noGrad = no_grad();
+            var predicted = classifier.Logits(samples.clamp(-1, 1)).argmax(1);
+            double accuracy = predicted.eq(labels).to(float64).mean().item<double>();
+            rows.Add(new Row(w, (int)labels.shape[0], accuracy));
+        }
+        return rows;
+    }
+
+    public static void Write(IReadOnlyList<Row> rows, string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+}
