@@ -32,35 +32,26 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
 
     public BadInputTests(Files files) => _files = files;
 
-    private static void AssertOneLineError(CliProcess.Result result, string expectedFragment)
-    {
-        Assert.NotEqual(0, result.ExitCode);
-        var lines = result.AllOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, $"expected one line, got:\n{result.AllOutput}");
-        Assert.DoesNotContain("   at ", result.AllOutput);
-        Assert.Contains(expectedFragment, result.AllOutput);
-    }
-
     [Fact]
     public void Unknown_sampler() =>
-        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--sampler", "bogus", "--out", _files.Temp.File("x.png")), "unknown sampler 'bogus'");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--sampler", "bogus", "--out", _files.Temp.File("x.png")), "unknown sampler 'bogus'");
 
     [Fact]
     public void Unknown_schedule() =>
-        AssertOneLineError(CliProcess.Run("train", "--data", "moons", "--schedule", "wobbly", "--out", _files.Temp.File("run-s")), "wobbly");
+        CliAssert.OneLineError(CliProcess.Run("train", "--data", "moons", "--schedule", "wobbly", "--out", _files.Temp.File("run-s")), "wobbly");
 
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]
     public void Steps_that_are_not_positive(string steps)
     {
-        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--steps", steps, "--out", _files.Temp.File("x.png")), "--steps must be positive");
-        AssertOneLineError(CliProcess.Run("train", "--data", "moons", "--steps", steps, "--out", _files.Temp.File("run-z")), "--steps must be positive");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--steps", steps, "--out", _files.Temp.File("x.png")), "--steps must be positive");
+        CliAssert.OneLineError(CliProcess.Run("train", "--data", "moons", "--steps", steps, "--out", _files.Temp.File("run-z")), "--steps must be positive");
     }
 
     [Fact]
     public void Missing_model_folder() =>
-        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Temp.File("nowhere"), "--out", _files.Temp.File("x.png")), "not found");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Temp.File("nowhere"), "--out", _files.Temp.File("x.png")), "not found");
 
     [Fact]
     public void Model_config_that_is_not_json()
@@ -68,7 +59,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         var folder = _files.Temp.File("broken-json");
         CopyModel(folder);
         File.WriteAllText(Path.Combine(folder, "unet", "config.json"), "{ this is not json");
-        AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "config.json");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "config.json");
     }
 
     [Fact]
@@ -78,7 +69,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         CopyModel(folder);
         var path = Path.Combine(folder, "unet", "config.json");
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"DownBlock2D\"", "\"CrossAttnDownBlock2D\""));
-        AssertOneLineError(CliProcess.Run("info", folder), "down_block_types");
+        CliAssert.OneLineError(CliProcess.Run("info", folder), "down_block_types");
     }
 
     [Fact]
@@ -88,7 +79,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         CopyModel(folder);
         var path = Path.Combine(folder, "unet", "config.json");
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"layers_per_block\": 1", "\"layers_per_block\": 2"));
-        AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "diffusion_pytorch_model.safetensors");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "diffusion_pytorch_model.safetensors");
     }
 
     [Fact]
@@ -98,7 +89,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         CopyModel(folder);
         var weights = Path.Combine(folder, "unet", "diffusion_pytorch_model.safetensors");
         HandMadeSafetensors.Write(weights, "{}", 16, declaredLength: 1_000_000);
-        AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")),
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")),
             $"{weights}: header length 1000000 is larger than the file (26 bytes)");
     }
 
@@ -109,7 +100,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         CopyModel(folder);
         var weights = Path.Combine(folder, "unet", "diffusion_pytorch_model.safetensors");
         HandMadeSafetensors.Write(weights, "{" + HandMadeSafetensors.F32("conv_in.bias", "[32]", 0, 128) + "," + HandMadeSafetensors.F32("conv_in.weight", "[8]", 96, 128) + "}", 128);
-        AssertOneLineError(CliProcess.Run("info", folder), "tensor 'conv_in.weight' (bytes 96-128) overlaps tensor 'conv_in.bias' (bytes 0-128)");
+        CliAssert.OneLineError(CliProcess.Run("info", folder), "tensor 'conv_in.weight' (bytes 96-128) overlaps tensor 'conv_in.bias' (bytes 0-128)");
     }
 
     [Fact]
@@ -117,7 +108,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
     {
         var noise = _files.Temp.File("rgb-noise.safetensors");
         SafetensorsFile.Write(noise, new Dictionary<string, TorchSharp.torch.Tensor> { ["sample"] = TorchSharp.torch.zeros(2, 3, 28, 28) });
-        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--out", _files.Temp.File("x.png")),
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--out", _files.Temp.File("x.png")),
             $"{noise}: tensor 'sample' has shape [2, 3, 28, 28] but the model needs [N, 1, 28, 28]");
     }
 
@@ -126,7 +117,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
     {
         var noise = _files.Temp.File("three-noise.safetensors");
         SafetensorsFile.Write(noise, new Dictionary<string, TorchSharp.torch.Tensor> { ["sample"] = TorchSharp.torch.zeros(3, 1, 28, 28) });
-        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--count", "4", "--out", _files.Temp.File("x.png")),
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--count", "4", "--out", _files.Temp.File("x.png")),
             "holds 3 samples but --count is 4");
     }
 
@@ -135,7 +126,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
     {
         var noise = _files.Temp.File("named-noise.safetensors");
         SafetensorsFile.Write(noise, new Dictionary<string, TorchSharp.torch.Tensor> { ["noise"] = TorchSharp.torch.zeros(1, 1, 28, 28) });
-        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--out", _files.Temp.File("x.png")),
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--out", _files.Temp.File("x.png")),
             "no tensor 'sample' (the file holds: noise)");
     }
 
@@ -145,7 +136,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         var folder = _files.Temp.File("no-config");
         CopyModel(folder);
         File.Delete(Path.Combine(folder, "unet", "config.json"));
-        AssertOneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "config.json is missing");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", folder, "--out", _files.Temp.File("x.png")), "config.json is missing");
     }
 
     [Fact]
@@ -154,7 +145,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         var path = _files.Temp.File("truncated-images-idx3-ubyte");
         var header = new byte[] { 0, 0, 8, 3, 0, 0, 0, 100, 0, 0, 0, 28, 0, 0, 0, 28 };
         File.WriteAllBytes(path, [.. header, .. new byte[28 * 28 * 3]]);
-        AssertOneLineError(CliProcess.Run("train", "--data", path, "--out", _files.Temp.File("run-idx")), "truncated");
+        CliAssert.OneLineError(CliProcess.Run("train", "--data", path, "--out", _files.Temp.File("run-idx")), "truncated");
     }
 
     [Fact]
@@ -163,16 +154,16 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         var folder = _files.Temp.File("images");
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(Path.Combine(folder, "bad.png"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        AssertOneLineError(CliProcess.Run("train", "--data", folder, "--out", _files.Temp.File("run-img")), "bad.png");
+        CliAssert.OneLineError(CliProcess.Run("train", "--data", folder, "--out", _files.Temp.File("run-img")), "bad.png");
     }
 
     [Fact]
     public void Missing_data() =>
-        AssertOneLineError(CliProcess.Run("train", "--data", _files.Temp.File("no-such-data"), "--out", _files.Temp.File("run-m")), "not found");
+        CliAssert.OneLineError(CliProcess.Run("train", "--data", _files.Temp.File("no-such-data"), "--out", _files.Temp.File("run-m")), "not found");
 
     [Fact]
     public void Unknown_option() =>
-        AssertOneLineError(CliProcess.Run("sample", "--frobnicate", "3"), "frobnicate");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--frobnicate", "3"), "frobnicate");
 
     [Fact]
     public void A_failed_sample_leaves_the_earlier_output_untouched()
@@ -196,13 +187,13 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
 
     [Fact]
     public void Class_outside_the_model_classes() =>
-        AssertOneLineError(CliProcess.Run("sample", "--model", _files.ConditionalModel, "--class", "12", "--steps", "1", "--out", _files.Temp.File("c.png")), "--class 12 is outside the model's classes 0..9");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.ConditionalModel, "--class", "12", "--steps", "1", "--out", _files.Temp.File("c.png")), "--class 12 is outside the model's classes 0..9");
 
     [Fact]
     public void Guidance_on_an_unconditional_model() =>
-        AssertOneLineError(CliProcess.Run("sample", "--model", _files.Model, "--guidance-scale", "3", "--out", _files.Temp.File("g.png")), "--guidance-scale needs a class-conditional model");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--guidance-scale", "3", "--out", _files.Temp.File("g.png")), "--guidance-scale needs a class-conditional model");
 
     [Fact]
     public void Conditional_training_on_unlabelled_data() =>
-        AssertOneLineError(CliProcess.Run("train", "--data", "moons", "--conditional", "--out", _files.Temp.File("run-cond")), "--conditional");
+        CliAssert.OneLineError(CliProcess.Run("train", "--data", "moons", "--conditional", "--out", _files.Temp.File("run-cond")), "--conditional");
 }

@@ -41,37 +41,29 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
 
     public ClassifierCliTests(Files files) => _files = files;
 
-    private static void AssertOneLineError(CliProcess.Result result, string expectedFragment)
-    {
-        Assert.NotEqual(0, result.ExitCode);
-        var lines = result.AllOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, $"expected one line, got:\n{result.AllOutput}");
-        Assert.Contains(expectedFragment, result.AllOutput);
-    }
-
     [Fact]
     public void Eval_with_a_missing_classifier_folder_fails_in_one_line() =>
-        AssertOneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Temp.File("nowhere"), "--count", "8"),
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Temp.File("nowhere"), "--count", "8"),
             $"classifier folder '{_files.Temp.File("nowhere")}' not found");
 
     [Fact]
     public void Eval_of_a_model_folder_as_classifier_fails_in_one_line() =>
-        AssertOneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Model, "--count", "8"),
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Model, "--count", "8"),
             "not a classifier folder: config.json is missing");
 
     [Fact]
     public void Eval_asking_for_more_images_than_the_data_holds_fails_in_one_line() =>
-        AssertOneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--data", _files.LabelledImages, "--count", "100"),
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--data", _files.LabelledImages, "--count", "100"),
             $"{_files.LabelledImages}: holds 40 images, fewer than --count 100");
 
     [Fact]
     public void Train_classifier_on_images_without_labels_fails_in_one_line() =>
-        AssertOneLineError(CliProcess.Run("train-classifier", "--data", _files.UnlabelledImages, "--out", _files.Temp.File("c-none")),
+        CliAssert.OneLineError(CliProcess.Run("train-classifier", "--data", _files.UnlabelledImages, "--out", _files.Temp.File("c-none")),
             $"{_files.UnlabelledImages}: has no labels");
 
     [Fact]
     public void Train_classifier_with_a_test_set_without_labels_fails_in_one_line() =>
-        AssertOneLineError(CliProcess.Run("train-classifier", "--data", _files.LabelledImages, "--test", _files.UnlabelledImages, "--out", _files.Temp.File("c-test")),
+        CliAssert.OneLineError(CliProcess.Run("train-classifier", "--data", _files.LabelledImages, "--test", _files.UnlabelledImages, "--out", _files.Temp.File("c-test")),
             $"{_files.UnlabelledImages}: has no labels");
 
     [Fact]

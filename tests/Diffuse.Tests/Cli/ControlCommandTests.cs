@@ -42,27 +42,19 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
 
     public ControlCommandTests(Files files) => _files = files;
 
-    private static void AssertOneLineError(CliProcess.Result result, string expectedFragment)
-    {
-        Assert.NotEqual(0, result.ExitCode);
-        var lines = result.AllOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, $"expected one line, got:\n{result.AllOutput}");
-        Assert.Contains(expectedFragment, result.AllOutput);
-    }
-
     [Fact]
     public void Img2img_with_strength_1_5_is_a_one_line_error() =>
-        AssertOneLineError(CliProcess.Run("img2img", "--model", _files.Model, "--image", _files.Image, "--strength", "1.5",
+        CliAssert.OneLineError(CliProcess.Run("img2img", "--model", _files.Model, "--image", _files.Image, "--strength", "1.5",
             "--out", _files.Temp.File("x.png")), "--strength must lie in [0, 1] (got 1.5)");
 
     [Fact]
     public void Inpaint_with_a_20_pixel_mask_for_a_28_pixel_image_is_a_one_line_error() =>
-        AssertOneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.SmallMask,
+        CliAssert.OneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.SmallMask,
             "--out", _files.Temp.File("x.png")), "--mask is 20×20 pixels but --image is 28×28");
 
     [Fact]
     public void Inpaint_with_a_gray_mask_is_a_one_line_error() =>
-        AssertOneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.GrayMask,
+        CliAssert.OneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.GrayMask,
             "--out", _files.Temp.File("x.png")), "784 pixels are neither");
 
     [Fact]
