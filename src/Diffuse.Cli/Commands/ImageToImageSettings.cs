@@ -15,7 +15,7 @@ public sealed class ImageToImageSettings : CommandSettings
     public string? Image { get; init; }
 
     [CommandOption("--strength <S>")]
-    [Description("How far down the noise the image goes, in [0, 1]: 0 returns it unchanged, 1 ignores it. The last ⌈S·steps⌉ steps run.")]
+    [Description("How far down the noise the image goes, in [[0, 1]]: 0 returns it unchanged, 1 ignores it. The last ⌈S·steps⌉ steps run.")]
     [DefaultValue(0.6)]
     public double Strength { get; init; } = 0.6;
 

@@ -16,7 +16,7 @@ public sealed class NoiseSettings : CommandSettings
     public int Index { get; init; }
 
     [CommandOption("-t|--timesteps <LIST>")]
-    [Description("Comma-separated timesteps to show, each in [0, num_train_timesteps).")]
+    [Description("Comma-separated timesteps to show, each in [[0, num_train_timesteps).")]
     [DefaultValue("0,50,100,200,300,500,700,999")]
     public string Timesteps { get; init; } = "0,50,100,200,300,500,700,999";
 

@@ -41,7 +41,7 @@ public sealed class SampleSettings : CommandSettings
     public int? Count { get; init; }
 
     [CommandOption("--init-noise <FILE.safetensors>")]
-    [Description("Start from tensor 'sample' of this file ([N, C, H, W] of the model) instead of seeded noise, e.g. noise saved from diffusers.")]
+    [Description("Start from tensor 'sample' of this file ([[N, C, H, W]] of the model) instead of seeded noise, e.g. noise saved from diffusers.")]
     public string? InitNoise { get; init; }
 
     [CommandOption("--save-tensor <FILE.safetensors>")]
