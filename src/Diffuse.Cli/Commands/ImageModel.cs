@@ -1,6 +1,7 @@
 using Diffuse.Data;
 using Diffuse.IO;
 using Diffuse.Models;
+using Diffuse.Pipelines;
 using Diffuse.Schedules;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -30,6 +31,24 @@ internal static class ImageModel
             throw new DiffuseException(message);
         }
         return image;
+    }
+
+    /// <summary>
+    /// The denoiser img2img and inpaint run: the model itself if unconditional; for a class-conditional model, class
+    /// --class K (guided by --guidance-scale), or with no --class its null class, the unconditional model trained
+    /// alongside (Ho &amp; Salimans 2022), so that these edits work with any model.
+    /// </summary>
+    public static IDenoiser Denoiser(UNet2DModel model, string? classOption, double? guidance, long batch)
+    {
+        var selection = ClassSelection.For(model, classOption, guidance);
+        if (selection is null) return model;
+        if (classOption is null)
+        {
+            if (guidance is not null) throw new DiffuseException("--guidance-scale needs --class (the class to guide towards)");
+            return new ClassifierFreeGuidance(model, full(batch, (long)selection.NullClass, dtype: ScalarType.Int64), selection.NullClass, 0);
+        }
+        if (selection.RowClasses.Count != 1) throw new DiffuseException($"--class takes one class index here (got '{classOption}')");
+        return selection.Guide(model, full(batch, (long)selection.RowClasses[0], dtype: ScalarType.Int64));
     }
 
     public static Tensor WithProgress(string title, Func<Action<Pipelines.DenoisingStep>, Tensor> run)

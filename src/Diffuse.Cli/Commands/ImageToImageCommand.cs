@@ -23,13 +23,14 @@ public sealed class ImageToImageCommand : Command<ImageToImageSettings>
         var (model, schedulerConfig) = ImageModel.Load(s.Model, "img2img");
         using var _ = model;
         using var image = ImageModel.ReadImage(s.Image, model.Config, "--image");
+        var denoiser = ImageModel.Denoiser(model, s.Class, s.GuidanceScale, image.shape[0]);
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddim";
         using var scheduler = SchedulerFactory.Create(sampler, schedulerConfig);
         ScheduledNoise.CheckSupported(scheduler, "img2img");
         using var generator = new Generator().manual_seed(s.Seed);
         int kept = ImageToImage.KeptSteps(s.Strength, s.Steps);
         using var result = ImageModel.WithProgress($"{sampler} {kept} of {s.Steps} steps",
-            onStep => ImageToImage.Run(model, scheduler, image, s.Strength, s.Steps, generator, onStep: onStep));
+            onStep => ImageToImage.Run(denoiser, scheduler, image, s.Strength, s.Steps, generator, onStep: onStep));
         ImageGrid.SavePng(result, s.Out, columns: 1, padding: 0, scale: s.Scale);
         // The counts first: a long path may wrap, and the progress bar is not shown on a short run.
         AnsiConsole.MarkupLineInterpolated($"{kept} denoising steps from strength {s.Strength.ToString(CultureInfo.InvariantCulture)}: wrote {s.Out}");

@@ -19,6 +19,14 @@ public sealed class ImageToImageSettings : CommandSettings
     [DefaultValue(0.6)]
     public double Strength { get; init; } = 0.6;
 
+    [CommandOption("--class <K>")]
+    [Description("Class-conditional models: the class to steer towards (default: none, the model's unconditional half, its null class).")]
+    public string? Class { get; init; }
+
+    [CommandOption("--guidance-scale <W>")]
+    [Description("With --class: classifier-free guidance weight w, as for diffuse sample (0: the plain conditional model).")]
+    public double? GuidanceScale { get; init; }
+
     [CommandOption("--sampler <NAME>")]
     [Description("ddpm, ddim, dpm++, euler or euler_a (default: the model folder's own).")]
     public string? Sampler { get; init; }

@@ -33,14 +33,15 @@ public sealed class InpaintCommand : Command<InpaintSettings>
         using var _ = model;
         using var image = ImageModel.ReadImage(s.Image, model.Config, "--image");
         using var mask = ReadMask(s.Mask, image);
+        var denoiser = ImageModel.Denoiser(model, s.Class, s.GuidanceScale, image.shape[0]);
         var sampler = repaint ? "ddpm" : s.Sampler ?? schedulerConfig.ClassName ?? "ddim";
         using var scheduler = SchedulerFactory.Create(sampler, schedulerConfig);
         ScheduledNoise.CheckSupported(scheduler, "inpaint");
         using var generator = new Generator().manual_seed(s.Seed);
         var title = repaint ? $"repaint {s.Steps} steps, j={s.Jump}, r={s.Resample}" : $"replace, {sampler} {s.Steps} steps";
         using var result = ImageModel.WithProgress(title, onStep => repaint
-            ? Inpainting.RePaint(model, (DdpmScheduler)scheduler, image, mask, s.Steps, s.Jump, s.Resample, generator, onStep)
-            : Inpainting.Replace(model, scheduler, image, mask, s.Steps, generator, onStep));
+            ? Inpainting.RePaint(denoiser, (DdpmScheduler)scheduler, image, mask, s.Steps, s.Jump, s.Resample, generator, onStep)
+            : Inpainting.Replace(denoiser, scheduler, image, mask, s.Steps, generator, onStep));
         ImageGrid.SavePng(result, s.Out, columns: 1, padding: 0, scale: s.Scale);
         AnsiConsole.MarkupLineInterpolated($"wrote {s.Out}");
         return 0;

@@ -23,6 +23,14 @@ public sealed class InpaintSettings : CommandSettings
     [DefaultValue("repaint")]
     public string Method { get; init; } = "repaint";
 
+    [CommandOption("--class <K>")]
+    [Description("Class-conditional models: the class to steer towards (default: none, the model's unconditional half, its null class).")]
+    public string? Class { get; init; }
+
+    [CommandOption("--guidance-scale <W>")]
+    [Description("With --class: classifier-free guidance weight w, as for diffuse sample (0: the plain conditional model).")]
+    public double? GuidanceScale { get; init; }
+
     [CommandOption("--sampler <NAME>")]
     [Description("For replace: ddpm, ddim, dpm++, euler or euler_a (default: the model folder's own). repaint always uses ddpm.")]
     public string? Sampler { get; init; }

@@ -15,6 +15,7 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
     {
         public TempFolder Temp { get; } = new();
         public string Model => Temp.File("model");
+        public string ConditionalModel => Temp.File("conditional-model");
         public string Image => Temp.File("image.png");
         public string Mask => Temp.File("mask.png");
         public string SmallMask => Temp.File("mask-20.png");
@@ -24,6 +25,8 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
         {
             using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
             PipelineFolder.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            using var conditional = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
+            PipelineFolder.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
             using var image = rand(1, 1, 28, 28) * 2 - 1;
             ImageGrid.SavePng(image, Image, columns: 1, padding: 0);
             using var mask = ones(1, 1, 28, 28);
@@ -81,4 +84,36 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
         using var source = input[.., .., .., TensorIndex.Slice(0, 14)];
         Assert.True(kept.eq(source).all().item<bool>());
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("--class 3 --guidance-scale 2")]
+    public void Inpaint_with_a_conditional_model_runs_unconditional_or_guided_and_keeps_the_known_half(string options)
+    {
+        var classOptions = options.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var output = _files.Temp.File($"filled-conditional-{classOptions.Length}.png");
+        var result = CliProcess.Run(["inpaint", "--model", _files.ConditionalModel, "--image", _files.Image, "--mask", _files.Mask,
+            "--method", "replace", "--steps", "3", "--out", output, .. classOptions]);
+        Assert.True(result.ExitCode == 0, result.AllOutput);
+        using var written = ImageDecoder.Decode(output, 3);
+        using var input = ImageDecoder.Decode(_files.Image, 3);
+        using var kept = written[.., .., .., TensorIndex.Slice(0, 14)];
+        using var source = input[.., .., .., TensorIndex.Slice(0, 14)];
+        Assert.True(kept.eq(source).all().item<bool>());
+    }
+
+    [Fact]
+    public void Img2img_with_a_class_outside_the_model_is_a_one_line_error() =>
+        CliAssert.OneLineError(CliProcess.Run("img2img", "--model", _files.ConditionalModel, "--image", _files.Image, "--class", "12",
+            "--out", _files.Temp.File("x.png")), "--class 12 is outside the model's classes 0..9");
+
+    [Fact]
+    public void Img2img_with_guidance_but_no_class_is_a_one_line_error() =>
+        CliAssert.OneLineError(CliProcess.Run("img2img", "--model", _files.ConditionalModel, "--image", _files.Image, "--guidance-scale", "2",
+            "--out", _files.Temp.File("x.png")), "--guidance-scale needs --class");
+
+    [Fact]
+    public void Inpaint_with_a_class_on_an_unconditional_model_is_a_one_line_error() =>
+        CliAssert.OneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.Mask, "--class", "1",
+            "--out", _files.Temp.File("x.png")), "--class needs a class-conditional model");
 }
