@@ -14,9 +14,12 @@ namespace Diffuse.Bench;
 /// </summary>
 public static class GuidanceAccuracy
 {
-    public sealed record Row(double Weight, int Samples, double Accuracy);
+    public sealed record Row(double Weight, string Sampler, int Samples, double Accuracy);
 
-    public static IReadOnlyList<Row> Run(string modelFolder, string classifierFolder, double[] weights, int perClass, int steps)
+    /// <param name="clippedModelOutput">DDIM re-derives ε̂ from the clipped x̂₀ (GLIDE's choice, diffusers'
+    /// use_clipped_model_output), so that x_t stays consistent with the clipped prediction under strong guidance.</param>
+    public static IReadOnlyList<Row> Run(string modelFolder, string classifierFolder, double[] weights, int perClass, int steps,
+                                         bool clippedModelOutput = false)
     {
         var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
         using var model = module as UNet2DModel ?? throw new DiffuseException($"{modelFolder}: not a UNet2DModel folder");
@@ -29,6 +32,7 @@ public static class GuidanceAccuracy
         {
             using var scope = NewDisposeScope();
             using var scheduler = SchedulerFactory.Create("ddim", schedulerConfig);
+            ((DdimScheduler)scheduler).UseClippedModelOutput = clippedModelOutput;
             using var generator = new Generator().manual_seed(0);
             var noise = randn([labels.shape[0], model.Config.InChannels, model.Config.SampleSize, model.Config.SampleSize], generator: generator);
             var guided = new ClassifierFreeGuidance(model, labels, classes, w);
@@ -36,7 +40,7 @@ public static class GuidanceAccuracy
             using var noGrad = no_grad();
             var predicted = classifier.Logits(samples.clamp(-1, 1)).argmax(1);
             double accuracy = predicted.eq(labels).to(float64).mean().item<double>();
-            rows.Add(new Row(w, (int)labels.shape[0], accuracy));
+            rows.Add(new Row(w, clippedModelOutput ? $"ddim {steps}, clipped ε" : $"ddim {steps}", (int)labels.shape[0], accuracy));
         }
         return rows;
     }

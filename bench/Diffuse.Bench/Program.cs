@@ -30,12 +30,31 @@ if (mode == "guidance-accuracy")
     if (args.Length < 3) { Console.Error.WriteLine("error: guidance-accuracy needs MODEL_DIR CLASSIFIER_DIR"); return 1; }
     int perClass = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20;
     int guidedSteps = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 50;
-    var accuracy = GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps);
-    Console.WriteLine($"class accuracy of guided samples (DDIM {guidedSteps} steps, {perClass} per class, classifier {args[2]})");
-    foreach (var r in accuracy) Console.WriteLine($"w = {r.Weight,3:F1}: {r.Accuracy:P1} of {r.Samples}");
+    var accuracy = GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps)
+        .Concat(GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps, clippedModelOutput: true)).ToList();
+    Console.WriteLine($"class accuracy of guided samples ({perClass} per class, classifier {args[2]})");
+    foreach (var r in accuracy) Console.WriteLine($"{r.Sampler,-22} w = {r.Weight,3:F1}: {r.Accuracy:P1} of {r.Samples}");
     var accuracyFile = Path.Combine("bench", "results", "guidance-accuracy.json");
     GuidanceAccuracy.Write(accuracy, accuracyFile);
     Console.WriteLine($"wrote {accuracyFile}");
+    return 0;
+}
+if (mode == "inpainting-quality")
+{
+    // inpainting-quality MODEL_DIR CLASSIFIER_DIR DATA [count] [steps] [jump] [resample]
+    if (args.Length < 4) { Console.Error.WriteLine("error: inpainting-quality needs MODEL_DIR CLASSIFIER_DIR DATA"); return 1; }
+    int count = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 200;
+    int ddpmSteps = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 100;
+    int jump = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 10;
+    int resample = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 5;
+    var inpainting = InpaintingQuality.Run(args[1], args[2], args[3], count, ddpmSteps, jump, resample);
+    Console.WriteLine($"masked-half test (bottom half generated), {count} images, Fréchet distance in classifier features vs {count} other real images");
+    Console.WriteLine($"{"method",-18} {"steps",5} {"jump",4} {"r",3} {"NFE",5} {"FD",8} {"seconds",8}");
+    foreach (var r in inpainting)
+        Console.WriteLine($"{r.Method,-18} {r.Steps,5} {r.Jump,4} {r.Resample,3} {r.NetworkEvaluations,5} {r.FrechetDistance,8:F2} {r.Seconds,8:F0}");
+    var inpaintingFile = Path.Combine("bench", "results", "inpainting-quality.json");
+    InpaintingQuality.Write(inpainting, inpaintingFile);
+    Console.WriteLine($"wrote {inpaintingFile}");
     return 0;
 }
 if (mode != "sampling-overhead")

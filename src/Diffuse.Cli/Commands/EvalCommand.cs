@@ -19,6 +19,7 @@ public sealed class EvalCommand : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings s, CancellationToken cancellationToken)
     {
+        var modelFolder = DefaultModel.Resolve(s.Model);
         if (s.Steps <= 0) throw new DiffuseException($"--steps must be positive (got {s.Steps})");
         if (s.Count < 2) throw new DiffuseException($"--count must be at least 2 (got {s.Count})");
         if (s.Batch <= 0) throw new DiffuseException($"--batch must be positive (got {s.Batch})");
@@ -27,8 +28,8 @@ public sealed class EvalCommand : Command<EvalSettings>
         var clock = Stopwatch.StartNew();
 
         using var classifier = ClassifierFolder.Load(s.Classifier);
-        var (module, schedulerConfig) = PipelineFolder.Load(s.Model);
-        using var model = module as UNet2DModel ?? throw Dispose(module, new DiffuseException($"{s.Model}: eval measures image models; this folder holds a {module.GetType().Name}"));
+        var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
+        using var model = module as UNet2DModel ?? throw Dispose(module, new DiffuseException($"{modelFolder}: eval measures image models; this folder holds a {module.GetType().Name}"));
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";
         SchedulerFactory.Create(sampler, schedulerConfig).Dispose();   // an unknown name fails here, before any work
 
@@ -57,12 +58,12 @@ public sealed class EvalCommand : Command<EvalSettings>
 
         var report = new SampleQualityReport
         {
-            Model = Path.GetFullPath(s.Model), Classifier = Path.GetFullPath(s.Classifier), Data = s.Data,
+            Model = Path.GetFullPath(modelFolder), Classifier = Path.GetFullPath(s.Classifier), Data = s.Data,
             Sampler = sampler, Steps = s.Steps, Count = s.Count, Seed = s.Seed,
             FrechetDistance = distance, RealVsRealFrechetDistance = floor, FloorCount = floorCount,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
-        var outPath = s.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(s.Model).TrimEnd(Path.DirectorySeparatorChar))!, "eval.json");
+        var outPath = s.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelFolder).TrimEnd(Path.DirectorySeparatorChar))!, "eval.json");
         report.Save(outPath);
         AnsiConsole.MarkupLineInterpolated($"Fréchet distance (classifier features), {s.Count} samples vs {s.Count} real: [bold]{distance:F3}[/]");
         AnsiConsole.MarkupLineInterpolated($"floor, real vs real ({floorCount} vs {floorCount}): {floor:F3}");

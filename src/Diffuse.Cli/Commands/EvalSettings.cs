@@ -6,9 +6,8 @@ namespace Diffuse.Cli.Commands;
 public sealed class EvalSettings : CommandSettings
 {
     [CommandOption("--model <DIR>")]
-    [Description("Model folder to sample from (as for diffuse sample).")]
-    [DefaultValue("runs/fashion-mnist/model")]
-    public string Model { get; init; } = "runs/fashion-mnist/model";
+    [Description("Model folder to sample from (as for diffuse sample). " + DefaultModel.Help)]
+    public string? Model { get; init; }
 
     [CommandOption("--classifier <DIR>")]
     [Description("Classifier folder from diffuse train-classifier; its features are compared.")]

@@ -13,6 +13,7 @@ public sealed class ImageToImageCommand : Command<ImageToImageSettings>
 {
     public override int Execute(CommandContext context, ImageToImageSettings s, CancellationToken cancellationToken)
     {
+        var modelFolder = DefaultModel.Resolve(s.Model);
         if (s.Image is null) throw new DiffuseException("--image is required");
         if (!(s.Strength >= 0 && s.Strength <= 1))
             throw new DiffuseException($"--strength must lie in [0, 1] (got {s.Strength.ToString(CultureInfo.InvariantCulture)})");
@@ -20,7 +21,7 @@ public sealed class ImageToImageCommand : Command<ImageToImageSettings>
         if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
         if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
 
-        var (model, schedulerConfig) = ImageModel.Load(s.Model, "img2img");
+        var (model, schedulerConfig) = ImageModel.Load(modelFolder, "img2img");
         using var _ = model;
         using var image = ImageModel.ReadImage(s.Image, model.Config, "--image");
         var denoiser = ImageModel.Denoiser(model, s.Class, s.GuidanceScale, image.shape[0]);

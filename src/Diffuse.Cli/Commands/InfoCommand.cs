@@ -13,12 +13,13 @@ public sealed class InfoCommand : Command<InfoSettings>
 {
     public override int Execute(CommandContext context, InfoSettings s, CancellationToken cancellationToken)
     {
-        var (module, scheduler) = PipelineFolder.Load(s.Model);
+        var modelFolder = DefaultModel.Resolve(s.Model);
+        var (module, scheduler) = PipelineFolder.Load(modelFolder);
         using var model = module;
         long parameters = model.parameters().Sum(p => p.numel());
 
         var table = new Table().AddColumns("", "").HideHeaders();
-        table.AddRow("folder", Markup.Escape(Path.GetFullPath(s.Model)));
+        table.AddRow("folder", Markup.Escape(Path.GetFullPath(modelFolder)));
         switch (model)
         {
             case UNet2DModel unet:
@@ -36,9 +37,9 @@ public sealed class InfoCommand : Command<InfoSettings>
         }
         table.AddRow("parameters", parameters.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("scheduler", Markup.Escape($"{scheduler.ClassName}: {scheduler.NumTrainTimesteps} steps, {scheduler.BetaSchedule}, {scheduler.PredictionType}"));
-        if (File.Exists(Path.Combine(s.Model, "trainer", "state.json")))
+        if (File.Exists(Path.Combine(modelFolder, "trainer", "state.json")))
         {
-            var config = TrainingCheckpoint.ReadConfig(s.Model);
+            var config = TrainingCheckpoint.ReadConfig(modelFolder);
             table.AddRow("training", Markup.Escape($"checkpoint of a run: data {config.Data}, {config.Steps} steps planned, batch {config.Batch}, lr {config.LearningRate}"));
         }
         AnsiConsole.Write(table);

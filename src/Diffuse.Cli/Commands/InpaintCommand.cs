@@ -12,6 +12,7 @@ public sealed class InpaintCommand : Command<InpaintSettings>
 {
     public override int Execute(CommandContext context, InpaintSettings s, CancellationToken cancellationToken)
     {
+        var modelFolder = DefaultModel.Resolve(s.Model);
         if (s.Image is null) throw new DiffuseException("--image is required");
         if (s.Mask is null) throw new DiffuseException("--mask is required");
         bool repaint = s.Method.ToLowerInvariant() switch
@@ -29,7 +30,7 @@ public sealed class InpaintCommand : Command<InpaintSettings>
         if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
         if (!File.Exists(s.Mask)) throw new DiffuseException($"{s.Mask}: --mask file not found");
 
-        var (model, schedulerConfig) = ImageModel.Load(s.Model, "inpaint");
+        var (model, schedulerConfig) = ImageModel.Load(modelFolder, "inpaint");
         using var _ = model;
         using var image = ImageModel.ReadImage(s.Image, model.Config, "--image");
         using var mask = ReadMask(s.Mask, image);

@@ -17,6 +17,7 @@ public sealed class SampleCommand : Command<SampleSettings>
 
     public override int Execute(CommandContext context, SampleSettings s, CancellationToken cancellationToken)
     {
+        var modelFolder = DefaultModel.Resolve(s.Model);
         if (s.Steps <= 0) throw new DiffuseException($"--steps must be positive (got {s.Steps})");
         if (s.Count is <= 0) throw new DiffuseException($"--count must be positive (got {s.Count})");
         if (s.Eta is double e && !(e >= 0)) throw new DiffuseException($"--eta must be 0 or more (got {e})");
@@ -27,7 +28,7 @@ public sealed class SampleCommand : Command<SampleSettings>
             throw new DiffuseException($"--save-tensor must name a .safetensors file (got '{s.SaveTensor}')");
         if (s.InitNoise is not null && !File.Exists(s.InitNoise)) throw new DiffuseException($"{s.InitNoise}: --init-noise file not found");
 
-        var (module, schedulerConfig) = PipelineFolder.Load(s.Model);
+        var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
         using var model = module;
         // As diffusers: the folder's scheduler class unless --sampler names another.
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";
@@ -99,7 +100,7 @@ public sealed class SampleCommand : Command<SampleSettings>
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "pt",
-            ["model"] = Path.GetFullPath(s.Model),
+            ["model"] = Path.GetFullPath(DefaultModel.Resolve(s.Model)),
             ["sampler"] = sampler,
             ["steps"] = s.Steps.ToString(CultureInfo.InvariantCulture),
             ["eta"] = s.Eta?.ToString("R", CultureInfo.InvariantCulture) ?? "default",

@@ -6,9 +6,8 @@ namespace Diffuse.Cli.Commands;
 public sealed class SampleSettings : CommandSettings
 {
     [CommandOption("--model <DIR>")]
-    [Description("Model folder in diffusers' layout (a run's model/ or checkpoint-N/, or a diffusers DDPMPipeline folder).")]
-    [DefaultValue("runs/fashion-mnist/model")]
-    public string Model { get; init; } = "runs/fashion-mnist/model";
+    [Description("Model folder in diffusers' layout (a run's model/ or checkpoint-N/, or a diffusers DDPMPipeline folder). " + DefaultModel.Help)]
+    public string? Model { get; init; }
 
     [CommandOption("--sampler <NAME>")]
     [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]

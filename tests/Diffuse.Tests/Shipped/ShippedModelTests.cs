@@ -1,0 +1,56 @@
+using Diffuse.Data;
+using Diffuse.IO;
+using Diffuse.Models;
+using Diffuse.Schedules;
+using Diffuse.Tests.Cli;
+using Diffuse.Training;
+using static TorchSharp.torch;
+
+namespace Diffuse.Tests.Shipped;
+
+/// <summary>models/fashion-mnist, copied beside the program: a trained model, and the one `diffuse sample` uses by default.</summary>
+[Collection(CliProcessCollection.Name)]
+public sealed class ShippedModelTests
+{
+    static string Folder => Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist");
+
+    /// <summary>
+    /// The trained weights predict the noise of real images far better than chance: at t = 500 (ᾱ ≈ 0.5 on the cosine
+    /// schedule) the ε error of a trained model is a small fraction of the noise's unit variance, an untrained one's is not.
+    /// </summary>
+    [Fact]
+    public void Shipped_weights_predict_the_noise_of_real_images()
+    {
+        var (module, schedulerConfig) = PipelineFolder.Load(Folder);
+        using var model = Assert.IsType<UNet2DModel>(module);
+        Assert.Equal(10, model.Config.NullClass);
+        using var untrained = new UNet2DModel(model.Config);
+        using var data = DatasetLoader.Load(DatasetLoader.FashionMnist, 28);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var schedule = NoiseSchedule.FromConfig(schedulerConfig);
+        var gen = new Generator().manual_seed(1);
+        var x0 = data.Data[TensorIndex.Slice(0, 64)];
+        var noise = randn(x0.shape, generator: gen);
+        var t = full(64, 500L, dtype: ScalarType.Int64);
+        var xt = schedule.AddNoise(x0, noise, t);
+        var nullLabels = full(64, 10L, dtype: ScalarType.Int64);
+        double trained = (model.Predict(xt, t, nullLabels) - noise).square().mean().item<float>();
+        double random = (untrained.Predict(xt, t, nullLabels) - noise).square().mean().item<float>();
+        Assert.True(trained < 0.15, $"trained ε MSE {trained}");
+        Assert.True(random > 0.5, $"untrained ε MSE {random}");
+    }
+
+    [Fact]
+    public void Sample_without_a_model_uses_the_shipped_one()
+    {
+        Assert.False(Directory.Exists(Path.Combine(Environment.CurrentDirectory, "runs", "fashion-mnist", "model")));
+        using var temp = new TempFolder();
+        var output = temp.File("grid.png");
+        var result = CliProcess.Run("sample", "--steps", "2", "--count", "10", "--columns", "1", "--out", output);
+        Assert.True(result.ExitCode == 0, result.AllOutput);
+        using var grid = ImageDecoder.Decode(output, 1);
+        Assert.Equal(10 * (28 * 2 + 2) + 2, grid.shape[2]);   // ten images in one column (scale 2, padding 2)
+        Assert.Equal(28 * 2 + 2 + 2, grid.shape[3]);
+    }
+}
