@@ -3,6 +3,8 @@ using Diffuse.Bench;
 
 // Usage: dotnet run -c Release --project bench/Diffuse.Bench -- sampling-overhead [batch] [steps] [repeats]
 //        dotnet run -c Release --project bench/Diffuse.Bench -- unet-speed
+//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
+//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
 if (mode == "unet-speed")
@@ -57,9 +59,20 @@ if (mode == "inpainting-quality")
     Console.WriteLine($"wrote {inpaintingFile}");
     return 0;
 }
+if (mode == "inversion")
+{
+    // inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
+    if (args.Length < 3) { Console.Error.WriteLine("error: inversion needs MODEL_DIR IMAGES_IDX"); return 1; }
+    int count = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32;
+    var inversion = InversionReconstruction.Run(args[1], args[2], count, [10, 50, 200], args.Length > 4 ? args[4] : null);
+    var inversionFile = Path.Combine("bench", "results", "inversion.json");
+    InversionReconstruction.Write(inversion, inversionFile);
+    Console.WriteLine($"wrote {inversionFile}");
+    return 0;
+}
 if (mode != "sampling-overhead")
 {
-    Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed or guidance-accuracy)");
+    Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, inpainting-quality or inversion)");
     return 1;
 }
 int batch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;

@@ -36,6 +36,12 @@ public static class DiffuseApp
             config.AddCommand<EvalCommand>("eval")
                 .WithDescription("Fréchet distance of a model's samples to real images, in classifier features, with the real-vs-real floor.")
                 .WithExample("eval", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--count", "1000");
+            config.AddCommand<InvertCommand>("invert")
+                .WithDescription("DDIM inversion: the noise that DDIM (eta 0) turns back into an image.")
+                .WithExample("invert", "--model", "runs/fashion-mnist/model", "--image", "shoe.png", "--steps", "50", "--out", "noise.safetensors");
+            config.AddCommand<InterpolateCommand>("interpolate")
+                .WithDescription("Invert two images and decode points on the great circle between their noises (a strip A | frames | B).")
+                .WithExample("interpolate", "--model", "runs/fashion-mnist/model", "--from", "shoe.png", "--to", "shirt.png", "--frames", "8", "--out", "strip.png");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.

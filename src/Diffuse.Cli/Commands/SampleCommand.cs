@@ -27,6 +27,7 @@ public sealed class SampleCommand : Command<SampleSettings>
         if (s.SaveTensor is not null && !s.SaveTensor.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
             throw new DiffuseException($"--save-tensor must name a .safetensors file (got '{s.SaveTensor}')");
         if (s.InitNoise is not null && !File.Exists(s.InitNoise)) throw new DiffuseException($"{s.InitNoise}: --init-noise file not found");
+        int? trajectorySteps = TrajectorySteps(s);
 
         var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
         using var model = module;
@@ -47,6 +48,7 @@ public sealed class SampleCommand : Command<SampleSettings>
         long[] item = model is UNet2DModel unet
             ? [unet.Config.InChannels, unet.Config.SampleSize, unet.Config.SampleSize]
             : [((ToyMlp)model).Config.InFeatures];
+        if (trajectorySteps is not null && model is not UNet2DModel) throw new DiffuseException("--trajectory needs an image model; this one is a 2-D toy model");
         var selection = ClassSelection.For(model, s.Class, s.GuidanceScale);
         using var noise = StartingNoise(s, item, generator, selection?.DefaultCount ?? DefaultCount);
         int count = (int)noise.shape[0];
@@ -54,6 +56,7 @@ public sealed class SampleCommand : Command<SampleSettings>
         var denoiser = selection is null ? (IDenoiser)model : selection.Guide((IDenoiser)model, labels!);
         int? columns = s.Columns ?? (selection is null ? null : count / selection.RowClasses.Count);
 
+        using var trajectory = trajectorySteps is int keep ? new DenoisingTrajectory(scheduler, noise, keep) : null;
         Tensor samples = null!;
         AnsiConsole.Progress()
             .AutoClear(true)
@@ -62,7 +65,12 @@ public sealed class SampleCommand : Command<SampleSettings>
             {
                 var task = ctx.AddTask($"{sampler} {s.Steps} steps", maxValue: 1);
                 samples = DenoisingLoop.Run(denoiser, scheduler, noise, s.Steps, generator,
-                    onStep: step => { task.MaxValue = step.Count; task.Value = step.Index + 1; });
+                    onStep: step =>
+                    {
+                        task.MaxValue = step.Count;
+                        task.Value = step.Index + 1;
+                        trajectory?.Record(step);
+                    });
             });
         using (samples)
         {
@@ -74,10 +82,34 @@ public sealed class SampleCommand : Command<SampleSettings>
                 if (s.Each is not null) ImageGrid.SaveEach(samples, s.Each, "sample");
             }
         }
+        if (trajectory is not null)
+        {
+            using var strip = trajectory.Strip();
+            ImageGrid.SavePng(strip, s.Trajectory!, trajectory.Columns, scale: s.Scale);
+        }
         var each = s.Each is null ? "" : $" and {count} images in {s.Each}";
         var tensor = s.SaveTensor is null ? "" : $" and {s.SaveTensor}";
         AnsiConsole.MarkupLineInterpolated($"wrote {s.Out}{each}{tensor}");
+        // The steps first: a long path may wrap.
+        if (trajectory is not null)
+            AnsiConsole.MarkupLineInterpolated($"trajectory at steps {string.Join(",", trajectory.RecordedSteps.Select(i => i + 1))} of {trajectory.LoopSteps}: wrote {s.Trajectory}");
         return 0;
+    }
+
+    /// <summary>How many steps --trajectory shows, or null without it.</summary>
+    private static int? TrajectorySteps(SampleSettings s)
+    {
+        if (s.Trajectory is null)
+        {
+            if (s.TrajectorySteps is not null) throw new DiffuseException("--trajectory-steps needs --trajectory FILE.png");
+            return null;
+        }
+        if (!s.Trajectory.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--trajectory must name a .png file (got '{s.Trajectory}')");
+        if (s.Steps < 2) throw new DiffuseException($"--trajectory needs at least 2 steps to show the first and the last (got --steps {s.Steps})");
+        int keep = s.TrajectorySteps ?? Math.Min(10, s.Steps);
+        if (keep < 2) throw new DiffuseException($"--trajectory-steps must be at least 2, the first and the last step (got {keep})");
+        if (keep > s.Steps) throw new DiffuseException($"--trajectory-steps {keep} is more than --steps {s.Steps}");
+        return keep;
     }
 
     /// <summary>Seeded Gaussian noise, or the noise of --init-noise, whose batch size then sets the count.</summary>

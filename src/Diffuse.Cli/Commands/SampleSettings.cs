@@ -56,6 +56,14 @@ public sealed class SampleSettings : CommandSettings
     [Description("Also write every image as its own PNG into this folder.")]
     public string? Each { get; init; }
 
+    [CommandOption("--trajectory <FILE.png>")]
+    [Description("Also write the denoising trajectory, one row per sample: x_t at evenly spaced steps (first and last included), then the x̂_0 the model predicted from each.")]
+    public string? Trajectory { get; init; }
+
+    [CommandOption("--trajectory-steps <K>")]
+    [Description("Steps shown by --trajectory (at least 2; default 10, or --steps if fewer).")]
+    public int? TrajectorySteps { get; init; }
+
     [CommandOption("--columns <N>")]
     [Description("Grid columns (default: about the square root of --count).")]
     public int? Columns { get; init; }

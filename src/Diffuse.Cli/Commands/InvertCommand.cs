@@ -1,0 +1,57 @@
+using System.Globalization;
+using Diffuse.Data;
+using Diffuse.IO;
+using Diffuse.Metrics;
+using Diffuse.Pipelines;
+using Diffuse.Schedulers;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Diffuse.Cli.Commands;
+
+/// <summary><c>diffuse invert</c>: DDIM inversion (Song et al. 2021, §5.4) — the noise that DDIM with η = 0 turns into the image.</summary>
+public sealed class InvertCommand : Command<InvertSettings>
+{
+    public override int Execute(CommandContext context, InvertSettings s, CancellationToken cancellationToken)
+    {
+        if (s.Image is null) throw new DiffuseException("--image is required");
+        if (s.Steps <= 0) throw new DiffuseException($"--steps must be positive (got {s.Steps})");
+        if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
+        if (!s.Out.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            throw new DiffuseException($"--out must name a .safetensors file (got '{s.Out}')");
+        if (s.Reconstruction is not null && !s.Reconstruction.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            throw new DiffuseException($"--reconstruction must name a .png file (got '{s.Reconstruction}')");
+
+        var (model, schedulerConfig) = ImageModel.Load(s.Model, "invert");
+        using var _ = model;
+        using var image = InversionInput.ReadImage(s.Image, model.Config, "--image");
+        var classIndex = InversionInput.Class(model, s.Class);
+        using var labels = InversionInput.Labels(classIndex, 1);
+        using var noise = ImageModel.WithProgress($"inverting, {s.Steps} DDIM steps",
+            onStep => DdimInversion.Invert(model, schedulerConfig, image, s.Steps, labels, onStep));
+        SampleTensorFile.Write(s.Out, noise, Provenance(s, classIndex));
+        AnsiConsole.MarkupLineInterpolated($"inverted in {s.Steps} DDIM steps{InversionInput.Describe(classIndex)}: wrote {s.Out}");
+        if (s.Reconstruction is null) return 0;
+
+        using var reconstruction = ImageModel.WithProgress($"ddim {s.Steps} steps",
+            onStep => DdimInversion.Reconstruct(model, schedulerConfig, noise, s.Steps, labels, onStep));
+        ImageGrid.SavePng(reconstruction, s.Reconstruction, columns: 1, padding: 0, scale: s.Scale);
+        AnsiConsole.MarkupLineInterpolated($"reconstruction error {ReconstructionError.Of(image, reconstruction)}: wrote {s.Reconstruction}");
+        return 0;
+    }
+
+    /// <summary>Written into the noise file's metadata, so the file says how to decode it.</summary>
+    private static Dictionary<string, string> Provenance(InvertSettings s, long? classIndex)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["model"] = Path.GetFullPath(s.Model),
+            ["image"] = Path.GetFullPath(s.Image!),
+            ["scheduler"] = DdimInverseScheduler.DiffusersClassName,
+            ["steps"] = s.Steps.ToString(CultureInfo.InvariantCulture),
+        };
+        if (classIndex is long k) metadata["class"] = k.ToString(CultureInfo.InvariantCulture);
+        return metadata;
+    }
+}
