@@ -36,6 +36,10 @@ public static class DiffuseApp
             config.AddCommand<EvalCommand>("eval")
                 .WithDescription("Fréchet distance of a model's samples to real images, in classifier features, with the real-vs-real floor.")
                 .WithExample("eval", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--count", "1000");
+            config.AddCommand<UpscaleCommand>("upscale")
+                .WithDescription("Super-resolution with a model from train --task superres: upscale one image, or score it against bicubic on held-out images (PSNR).")
+                .WithExample("upscale", "--model", "runs/superres/model", "--image", "small.png", "--out", "large.png")
+                .WithExample("upscale", "--model", "runs/superres/model", "--data", "t10k-images-idx3-ubyte.gz", "--count", "200", "--out", "compare.png");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.

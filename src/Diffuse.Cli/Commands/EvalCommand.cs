@@ -29,6 +29,7 @@ public sealed class EvalCommand : Command<EvalSettings>
         using var classifier = ClassifierFolder.Load(s.Classifier);
         var (module, schedulerConfig) = PipelineFolder.Load(s.Model);
         using var model = module as UNet2DModel ?? throw Dispose(module, new DiffuseException($"{s.Model}: eval measures image models; this folder holds a {module.GetType().Name}"));
+        SuperResolutionCheck.Refuse(model, s.Model, "eval");
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";
         SchedulerFactory.Create(sampler, schedulerConfig).Dispose();   // an unknown name fails here, before any work
 

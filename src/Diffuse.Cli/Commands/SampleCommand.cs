@@ -29,6 +29,7 @@ public sealed class SampleCommand : Command<SampleSettings>
 
         var (module, schedulerConfig) = PipelineFolder.Load(s.Model);
         using var model = module;
+        SuperResolutionCheck.Refuse(model, s.Model, "sample");
         // As diffusers: the folder's scheduler class unless --sampler names another.
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";
         using var scheduler = SchedulerFactory.Create(sampler, schedulerConfig);
