@@ -42,6 +42,10 @@ public static class DiffuseApp
             config.AddCommand<InterpolateCommand>("interpolate")
                 .WithDescription("Invert two images and decode points on the great circle between their noises (a strip A | frames | B).")
                 .WithExample("interpolate", "--model", "runs/fashion-mnist/model", "--from", "shoe.png", "--to", "shirt.png", "--frames", "8", "--out", "strip.png");
+            config.AddCommand<UpscaleCommand>("upscale")
+                .WithDescription("Super-resolution with a model from train --task superres: upscale one image, or score it against bicubic on held-out images (PSNR).")
+                .WithExample("upscale", "--model", "runs/superres/model", "--image", "small.png", "--out", "large.png")
+                .WithExample("upscale", "--model", "runs/superres/model", "--data", "t10k-images-idx3-ubyte.gz", "--count", "200", "--out", "compare.png");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.

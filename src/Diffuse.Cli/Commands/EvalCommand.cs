@@ -30,6 +30,7 @@ public sealed class EvalCommand : Command<EvalSettings>
         using var classifier = ClassifierFolder.Load(s.Classifier);
         var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
         using var model = module as UNet2DModel ?? throw Dispose(module, new DiffuseException($"{modelFolder}: eval measures image models; this folder holds a {module.GetType().Name}"));
+        SuperResolutionCheck.Refuse(model, modelFolder, "eval");
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";
         SchedulerFactory.Create(sampler, schedulerConfig).Dispose();   // an unknown name fails here, before any work
 

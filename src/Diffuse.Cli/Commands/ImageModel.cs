@@ -13,6 +13,19 @@ internal static class ImageModel
 {
     public static (UNet2DModel Model, SchedulerConfig Scheduler) Load(string folder, string command)
     {
+        var (unet, scheduler) = LoadUNet(folder, command);
+        try { SuperResolutionCheck.Refuse(unet, folder, command); }
+        catch
+        {
+            unet.Dispose();
+            throw;
+        }
+        return (unet, scheduler);
+    }
+
+    /// <summary>Any image model, super-resolution ones included (for <c>upscale</c>).</summary>
+    public static (UNet2DModel Model, SchedulerConfig Scheduler) LoadUNet(string folder, string command)
+    {
         var (module, scheduler) = PipelineFolder.Load(folder);
         if (module is UNet2DModel unet) return (unet, scheduler);
         module.Dispose();

@@ -30,6 +30,8 @@ public sealed class InfoCommand : Command<InfoSettings>
                 table.AddRow("layers per block", c.LayersPerBlock.ToString(CultureInfo.InvariantCulture));
                 table.AddRow("mid attention", c.AddAttention ? "yes" : "no");
                 if (c.NumClassEmbeds is int k) table.AddRow("classes", k.ToString(CultureInfo.InvariantCulture));
+                if (c.SuperresScale is int scale)
+                    table.AddRow("super-resolution", $"×{scale}: {c.SampleSize / scale}×{c.SampleSize / scale} → {c.SampleSize}×{c.SampleSize}, low-res image as {c.InChannels - c.OutChannels} extra input channels (diffuse upscale)");
                 break;
             case ToyMlp toy:
                 table.AddRow("network", $"ToyMlp ({toy.Config.HiddenLayers}×{toy.Config.HiddenSize})");

@@ -31,6 +31,7 @@ public sealed class SampleCommand : Command<SampleSettings>
 
         var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
         using var model = module;
+        SuperResolutionCheck.Refuse(model, modelFolder, "sample");
         // As diffusers: the folder's scheduler class unless --sampler names another.
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";
         using var scheduler = SchedulerFactory.Create(sampler, schedulerConfig);

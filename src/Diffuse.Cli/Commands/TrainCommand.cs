@@ -82,6 +82,8 @@ public sealed class TrainCommand : Command<TrainSettings>
             EmaPower = s.EmaPower ?? d.EmaPower,
             ImageSize = s.ImageSize,
             Conditional = s.Conditional,
+            Task = s.Task,
+            SuperresScale = s.Scale ?? (s.Task == TrainConfig.SuperresTask ? 2 : null),
             CondDrop = s.CondDrop ?? d.CondDrop,
             RandomFlip = d.RandomFlip && !s.NoFlip,
             Seed = s.Seed ?? d.Seed,

@@ -64,6 +64,15 @@ public sealed class TrainSettings : CommandSettings
     [Description("With --conditional: probability of replacing a label by the null class (Ho & Salimans 2022).")]
     public double? CondDrop { get; init; }
 
+    [CommandOption("--task <TASK>")]
+    [Description("generate (images from noise) or superres (images from images --scale times smaller, SR3).")]
+    [DefaultValue("generate")]
+    public string Task { get; init; } = "generate";
+
+    [CommandOption("--scale <N>")]
+    [Description("With --task superres: how many times smaller the low-resolution input is (default 2); the image size must be divisible by it.")]
+    public int? Scale { get; init; }
+
     [CommandOption("--no-flip")]
     [Description("Do not flip training images horizontally at random.")]
     public bool NoFlip { get; init; }

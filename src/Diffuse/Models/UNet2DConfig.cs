@@ -48,6 +48,13 @@ public sealed record UNet2DConfig
     /// </summary>
     [JsonPropertyName("null_class")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? NullClass { get; init; }
 
+    /// <summary>
+    /// Ours, not diffusers': set on a super-resolution model (SR3, Saharia et al. 2021) that makes
+    /// sample_size images from images <c>superres_scale</c> times smaller, given to it bicubically upsampled
+    /// as extra input channels (in_channels = 2·out_channels). diffusers ignores the key.
+    /// </summary>
+    [JsonPropertyName("superres_scale")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? SuperresScale { get; init; }
+
     /// <summary>Keys this version does not know, kept so that a load-save round trip loses nothing.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
 
@@ -101,5 +108,11 @@ public sealed record UNet2DConfig
         if (NullClass is int nullClass && (NumClassEmbeds is not int classes || nullClass < 0 || nullClass >= classes))
             Fail("null_class", $"{nullClass} is not one of the num_class_embeds={NumClassEmbeds?.ToString() ?? "null"} class embeddings");
         if (AttentionHeadDim is <= 0) Fail("attention_head_dim", "must be positive");
+        if (SuperresScale is int scale)
+        {
+            if (scale < 2) Fail("superres_scale", $"must be 2 or more (got {scale})");
+            if (InChannels != 2 * OutChannels) Fail("superres_scale", $"a super-resolution model takes its image and the upsampled low-resolution one: in_channels must be 2·out_channels (got {InChannels} and {OutChannels})");
+            if (SampleSize % scale != 0) Fail("superres_scale", $"sample_size {SampleSize} is not divisible by {scale}");
+        }
     }
 }

@@ -15,7 +15,8 @@ public static class ModelPresets
     public static IReadOnlyList<string> Names { get; } = [Tiny, Default, Small];
 
     /// <param name="numClasses">for a class-conditional model: K classes plus one "null" class K for guidance.</param>
-    public static UNet2DConfig UNet(string preset, int channels, int size, int? numClasses = null)
+    /// <param name="superresScale">for a super-resolution model: the upsampled low-resolution image comes in as C more channels.</param>
+    public static UNet2DConfig UNet(string preset, int channels, int size, int? numClasses = null, int? superresScale = null)
     {
         (int[] blocks, int layers, bool attention) = preset switch
         {
@@ -31,7 +32,7 @@ public static class ModelPresets
         return new UNet2DConfig
         {
             SampleSize = size,
-            InChannels = channels,
+            InChannels = superresScale is null ? channels : 2 * channels,
             OutChannels = channels,
             BlockOutChannels = blocks,
             LayersPerBlock = layers,
@@ -41,6 +42,7 @@ public static class ModelPresets
             AddAttention = attention,
             NumClassEmbeds = numClasses + 1,
             NullClass = numClasses,
+            SuperresScale = superresScale,
         };
     }
 

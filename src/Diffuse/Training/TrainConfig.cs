@@ -11,6 +11,12 @@ namespace Diffuse.Training;
 /// </summary>
 public sealed record TrainConfig
 {
+    public const string GenerateTask = "generate";
+    public const string SuperresTask = "superres";
+
+    [JsonPropertyName("task")] public string Task { get; init; } = GenerateTask;
+    /// <summary>For <c>--task superres</c>: how many times smaller the low-resolution input is.</summary>
+    [JsonPropertyName("superres_scale")] public int? SuperresScale { get; init; }
     [JsonPropertyName("data")] public string Data { get; init; } = "fashion-mnist";
     [JsonPropertyName("model")] public string Model { get; init; } = ModelPresets.Default;
     [JsonPropertyName("image_size")] public int? ImageSize { get; init; }
@@ -68,6 +74,14 @@ public sealed record TrainConfig
         if (SampleCount <= 0) Fail($"--sample-count must be positive (got {SampleCount})");
         if (ImageSize is <= 0) Fail($"--image-size must be positive (got {ImageSize})");
         if (CondDrop is < 0 or >= 1) Fail($"--cond-drop must be in [0, 1) (got {CondDrop})");
+        if (Task is not (GenerateTask or SuperresTask)) Fail($"unknown --task '{Task}' (expected {GenerateTask} or {SuperresTask})");
+        if (Task == GenerateTask && SuperresScale is not null) Fail($"--scale applies to --task {SuperresTask} only");
+        if (Task == SuperresTask)
+        {
+            if (SuperresScale is not int scale) { Fail($"--task {SuperresTask} needs --scale"); return; }
+            if (scale < 2) Fail($"--scale must be 2 or more (got {scale})");
+            if (Conditional) Fail($"--conditional cannot be combined with --task {SuperresTask}: the low-resolution image is the condition");
+        }
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -1,4 +1,6 @@
+using Diffuse.Data;
 using Diffuse.Models;
+using Diffuse.Pipelines;
 using Diffuse.Schedules;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -80,7 +82,7 @@ public sealed class Trainer : IDisposable
         var noise = randn(x0.shape, generator: Generator);
         var xt = Schedule.AddNoise(x0, noise, t);
         var target = Schedule.Target(x0, noise, t, _predictionType);
-        var output = Denoiser.Predict(xt, t, ClassLabels(batch));
+        var output = Conditioned(x0).Predict(xt, t, ClassLabels(batch));
         var perExample = (output - target).square().flatten(1).mean([1]);
         var loss = (perExample * LossWeights(t)).mean();
 
@@ -104,6 +106,16 @@ public sealed class Trainer : IDisposable
         var labels = batch.Labels ?? throw new DiffuseException("a class-conditional model needs labelled training data");
         var drop = rand([labels.shape[0]], generator: Generator).lt(Config.CondDrop);
         return where(drop, full_like(labels, nullClass), labels);
+    }
+
+    /// <summary>
+    /// The network as the loss sees it: for a super-resolution model, given the batch's own images degraded
+    /// and bicubically upsampled as its condition (SR3, Saharia et al. 2021, §2); otherwise as it is.
+    /// </summary>
+    private IDenoiser Conditioned(Tensor x0)
+    {
+        if (Model is not UNet2DModel { Config.SuperresScale: int scale }) return Denoiser;
+        return new LowResolutionConditioning(Denoiser, LowResolution.Upsample(LowResolution.Degrade(x0, scale), scale));
     }
 
     /// <summary>
