@@ -34,8 +34,9 @@ public static class DiffuseApp
                 .WithDescription("Train the small classifier whose features diffuse eval compares (default: the embedded Fashion-MNIST part).")
                 .WithExample("train-classifier", "--epochs", "5", "--out", "runs/classifier");
             config.AddCommand<EvalCommand>("eval")
-                .WithDescription("Fréchet distance of a model's samples to real images, in classifier features, with the real-vs-real floor.")
-                .WithExample("eval", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--count", "1000");
+                .WithDescription("Fréchet distance, KID and precision/recall of a model's samples against real images, in classifier or Inception features, with the real-vs-real floor.")
+                .WithExample("eval", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--count", "1000")
+                .WithExample("eval", "--model", "runs/fashion-mnist/model", "--features", "inception", "--inception-weights", "pt_inception-2015-12-05-6726825d.pth");
             config.AddCommand<InvertCommand>("invert")
                 .WithDescription("DDIM inversion: the noise that DDIM (eta 0) turns back into an image.")
                 .WithExample("invert", "--model", "runs/fashion-mnist/model", "--image", "shoe.png", "--steps", "50", "--out", "noise.safetensors");

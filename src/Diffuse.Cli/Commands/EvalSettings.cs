@@ -9,10 +9,19 @@ public sealed class EvalSettings : CommandSettings
     [Description("Model folder to sample from (as for diffuse sample). " + DefaultModel.Help)]
     public string? Model { get; init; }
 
+    [CommandOption("--features <NAME>")]
+    [Description("Feature network: classifier (the --classifier folder) or inception (pytorch-fid's Inception-v3, from --inception-weights).")]
+    [DefaultValue("classifier")]
+    public string Features { get; init; } = "classifier";
+
     [CommandOption("--classifier <DIR>")]
-    [Description("Classifier folder from diffuse train-classifier; its features are compared.")]
+    [Description("Classifier folder from diffuse train-classifier, for --features classifier.")]
     [DefaultValue("runs/classifier")]
     public string Classifier { get; init; } = "runs/classifier";
+
+    [CommandOption("--inception-weights <FILE>")]
+    [Description("pytorch-fid's pt_inception-2015-12-05-6726825d.pth (or .safetensors), for --features inception. Never downloaded.")]
+    public string? InceptionWeights { get; init; }
 
     [CommandOption("--data <PATH>")]
     [Description("Real images to compare with: fashion-mnist (embedded), an IDX images file or an image folder.")]

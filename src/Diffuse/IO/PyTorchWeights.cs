@@ -6,9 +6,9 @@ namespace Diffuse.IO;
 
 /// <summary>
 /// Reads a state dict saved with <c>torch.save</c> (the <c>diffusion_pytorch_model.bin</c> of checkpoints
-/// from before safetensors) through TorchSharp.PyBridge's unpickler. Only the zip format of PyTorch 1.6
-/// and later is readable. The unpickler builds tensors and plain containers only; it runs no code
-/// from the file, unlike Python's <c>torch.load</c> without <c>weights_only</c>.
+/// from before safetensors): the zip format of PyTorch 1.6 and later through TorchSharp.PyBridge's unpickler,
+/// older files through <see cref="LegacyPyTorchFile"/>. Both build tensors and plain containers only and run
+/// no code from the file, unlike Python's <c>torch.load</c> without <c>weights_only</c>.
 /// </summary>
 public static class PyTorchWeights
 {
@@ -17,8 +17,10 @@ public static class PyTorchWeights
         if (!File.Exists(path)) throw new DiffuseException($"{path}: file not found");
         using var stream = File.OpenRead(path);
         Span<byte> magic = stackalloc byte[4];
-        if (stream.Length < 4 || stream.Read(magic) < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4)
-            throw new DiffuseException($"{path}: not a zip-format PyTorch file (files from torch.save before PyTorch 1.6 are not supported; re-save it with a current PyTorch or convert it to safetensors)");
+        bool complete = stream.Length >= 4 && stream.Read(magic) == 4;
+        if (complete && LegacyPyTorchFile.HasSignature(magic)) return LegacyPyTorchFile.Read(path);
+        if (!complete || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4)
+            throw new DiffuseException($"{path}: not a PyTorch file (neither the zip format of torch.save since PyTorch 1.6 nor the pickles before it)");
         stream.Position = 0;
 
         Hashtable table;

@@ -15,7 +15,7 @@ namespace Diffuse.Metrics;
 /// Flattening rather than global pooling keeps where things are, which separates e.g. shirts from
 /// pullovers within a few hundred steps.
 /// </summary>
-public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
+public sealed class FashionClassifier : nn.Module<Tensor, Tensor>, IFeatureExtractor
 {
     private const int Groups = 8;
 
@@ -25,6 +25,10 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     private readonly Linear classifier;
 
     public FashionClassifierConfig Config { get; }
+
+    public string Name => "classifier";
+
+    public int FeatureDim => Config.FeatureDim;
 
     public FashionClassifier(FashionClassifierConfig config) : base(nameof(FashionClassifier))
     {
@@ -55,7 +59,7 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     /// The feature layer's activations [N, feature_dim] in float32, in eval mode and without gradients,
     /// computed <paramref name="batch"/> images at a time so memory stays bounded for large sets.
     /// </summary>
-    public Tensor Features(Tensor images, int batch = 500)
+    public Tensor Features(Tensor images, int batch = 500, Action<int>? onImages = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         CheckShape(images);
@@ -72,6 +76,7 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
                     using var scope = NewDisposeScope();
                     var chunk = images.narrow(0, start, Math.Min(batch, images.shape[0] - start));
                     parts.Add(Penultimate(chunk).MoveToOuterDisposeScope());
+                    onImages?.Invoke((int)(start + chunk.shape[0]));
                 }
                 return cat(parts, 0);
             }
@@ -84,6 +89,15 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
         {
             train(wasTraining);
         }
+    }
+
+    Tensor IFeatureExtractor.Features(Tensor images, Action<int>? onImages) => Features(images, onImages: onImages);
+
+    public void CheckInput(int channels, int size)
+    {
+        if (channels != Config.InChannels || size != Config.SampleSize)
+            throw new DiffuseException(
+                $"the images are {channels}×{size}×{size} but the classifier takes {Config.InChannels}×{Config.SampleSize}×{Config.SampleSize}");
     }
 
     /// <summary>Throws a one-line error unless <paramref name="images"/> is [N, C, H, W] of this classifier's size.</summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Diffuse.Metrics;
 
 /// <summary>
-/// Draws images from a diffusion model batch by batch and keeps only their classifier features, so
+/// Draws images from a diffusion model batch by batch and keeps only their features, so
 /// measuring thousands of samples needs the memory of one batch of images. Samples are clamped to
 /// [−1, 1] first, as a PNG would clamp them. A class-conditional model is asked for the classes in turn
 /// (0, 1, …, K−1, 0, …), matching a class-balanced dataset such as Fashion-MNIST.
@@ -15,15 +15,13 @@ public static class SampleFeatures
 {
     /// <param name="newScheduler">a fresh scheduler per batch, so multistep schedulers start clean.</param>
     /// <param name="onBatch">gets the number of images sampled so far.</param>
-    public static Tensor FromModel(UNet2DModel model, Func<IScheduler> newScheduler, FashionClassifier classifier,
+    public static Tensor FromModel(UNet2DModel model, Func<IScheduler> newScheduler, IFeatureExtractor features,
                                    int count, int batch, int steps, long seed, Action<int>? onBatch = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         var c = model.Config;
-        if (c.InChannels != classifier.Config.InChannels || c.SampleSize != classifier.Config.SampleSize)
-            throw new DiffuseException(
-                $"the model makes {c.InChannels}×{c.SampleSize}×{c.SampleSize} images but the classifier takes {classifier.Config.InChannels}×{classifier.Config.SampleSize}×{classifier.Config.SampleSize}");
+        features.CheckInput(c.InChannels, c.SampleSize);
         using var generator = new Generator().manual_seed(seed);
         var parts = new List<Tensor>();
         try
@@ -36,7 +34,7 @@ public static class SampleFeatures
                 var noise = randn([n, c.InChannels, c.SampleSize, c.SampleSize], generator: generator);
                 var labels = (c.NullClass ?? c.NumClassEmbeds) is int classes ? arange(done, done + n, dtype: ScalarType.Int64).remainder(classes) : null;
                 var samples = DenoisingLoop.Run(model, scheduler, noise, steps, generator, labels);
-                parts.Add(classifier.Features(samples.clamp(-1, 1)).MoveToOuterDisposeScope());
+                parts.Add(features.Features(samples.clamp(-1, 1)).MoveToOuterDisposeScope());
                 samples.Dispose();
                 done += n;
                 onBatch?.Invoke(done);

@@ -57,6 +57,51 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
             $"{_files.LabelledImages}: holds 40 images, fewer than --count 100");
 
     [Fact]
+    public void Eval_with_unknown_features_fails_in_one_line() =>
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "vgg", "--count", "8"),
+            "--features must be classifier or inception (got 'vgg')");
+
+    [Fact]
+    public void Eval_with_inception_features_but_no_weights_fails_in_one_line() =>
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--count", "8"),
+            "--features inception needs --inception-weights FILE");
+
+    [Fact]
+    public void Eval_with_inception_weights_but_classifier_features_fails_in_one_line() =>
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--inception-weights", "w.pth", "--count", "8"),
+            "--inception-weights is read only with --features inception");
+
+    [Fact]
+    public void Eval_with_a_missing_inception_weights_file_fails_in_one_line()
+    {
+        var missing = _files.Temp.File("pt_inception-missing.pth");
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", missing, "--count", "8"),
+            $"Inception weights '{missing}' not found");
+    }
+
+    [Fact]
+    public void Eval_with_a_classifiers_weights_as_inception_weights_names_the_first_missing_key()
+    {
+        var weights = Path.Combine(_files.Classifier, ClassifierFolder.WeightsFile);
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", weights, "--count", "8"),
+            $"{weights}: missing weight 'Conv2d_1a_3x3.conv.weight'");
+    }
+
+    [Fact]
+    public void Eval_with_inception_weights_that_are_no_pytorch_file_fails_in_one_line()
+    {
+        var weights = _files.Temp.File("not-a-state-dict.pth");
+        File.WriteAllText(weights, "<html>404</html>");
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", weights, "--count", "8"),
+            $"{weights}: not a PyTorch file");
+    }
+
+    [Fact]
+    public void Eval_of_fewer_than_8_samples_fails_in_one_line() =>
+        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--count", "7"),
+            "--count must be at least 8 (got 7)");
+
+    [Fact]
     public void Train_classifier_on_images_without_labels_fails_in_one_line() =>
         CliAssert.OneLineError(CliProcess.Run("train-classifier", "--data", _files.UnlabelledImages, "--out", _files.Temp.File("c-none")),
             $"{_files.UnlabelledImages}: has no labels");
@@ -82,17 +127,34 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
     }
 
     [Fact]
-    public void Eval_of_8_samples_writes_the_distance_and_the_real_vs_real_floor()
+    public void Eval_of_8_samples_writes_every_figure_and_its_real_vs_real_floor()
     {
         var outPath = _files.Temp.File("eval-8.json");
         var result = CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--count", "8", "--batch", "3",
             "--steps", "2", "--out", outPath);
         Assert.True(result.ExitCode == 0, result.AllOutput);
-        Assert.Contains("floor, real vs real (8 vs 8)", result.StdOut);
+        Assert.Contains("samples vs real: 8 vs 8 images; floor, real vs real: 8 vs 8", result.StdOut);
+        foreach (var row in new[] { "Fréchet distance", "KID, mean ± std", "precision (k = 3)", "recall (k = 3)" })
+            Assert.Contains(row, result.StdOut);
         var report = JsonSerializer.Deserialize<SampleQualityReport>(File.ReadAllText(outPath))!;
         Assert.Equal(8, report.Count);
         Assert.Equal("DDIMScheduler", report.Sampler);
+        Assert.Equal("classifier", report.Features);
+        Assert.Equal(8, report.FloorCount);
+        Assert.Equal(8, report.KidSubsetSize);                      // min(1000, count)
+        Assert.Equal(3, report.PrecisionRecallK);
         Assert.True(double.IsFinite(report.FrechetDistance) && report.FrechetDistance >= 0, $"{report.FrechetDistance}");
         Assert.True(double.IsFinite(report.RealVsRealFrechetDistance) && report.RealVsRealFrechetDistance >= 0, $"{report.RealVsRealFrechetDistance}");
+        Assert.True(double.IsFinite(report.KidMean) && double.IsFinite(report.RealVsRealKidMean), $"{report.KidMean} {report.RealVsRealKidMean}");
+        Assert.Equal(0, report.KidStd);                             // one subset size equal to both sets: every subset is the whole set
+        // Shares of 8 points: multiples of 1/8 in [0, 1].
+        foreach (var share in new[] { report.Precision, report.Recall, report.RealVsRealPrecision, report.RealVsRealRecall })
+            Assert.Equal(0, share * 8 % 1, 9);
+        Assert.InRange(report.Precision, 0, 1);
+        Assert.InRange(report.RealVsRealRecall, 0, 1);
+        // The keys earlier versions wrote are still there.
+        using var json = JsonDocument.Parse(File.ReadAllText(outPath));
+        foreach (var key in new[] { "frechet_distance", "real_vs_real_frechet_distance", "real_vs_real_count", "classifier", "kid_mean", "precision", "real_vs_real_recall" })
+            Assert.True(json.RootElement.TryGetProperty(key, out _), key);
     }
 }

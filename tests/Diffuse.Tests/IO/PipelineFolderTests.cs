@@ -91,7 +91,7 @@ public sealed class PipelineFolderTests : IDisposable
     }
 
     [Fact]
-    public void A_bin_file_in_the_pre_zip_pickle_format_is_rejected_by_name()
+    public void A_truncated_bin_file_in_the_pre_zip_pickle_format_is_rejected_by_name()
     {
         var folder = SaveSmall("old-bin", out var model);
         model.Dispose();
@@ -99,7 +99,19 @@ public sealed class PipelineFolderTests : IDisposable
         var bin = Path.Combine(folder, "unet", "diffusion_pytorch_model.bin");
         File.WriteAllBytes(bin, [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46]);
         var e = Assert.Throws<DiffuseException>(() => PipelineFolder.Load(folder));
-        Assert.StartsWith(bin + ": not a zip-format PyTorch file", e.Message);
+        Assert.StartsWith(bin + ": not a readable PyTorch state dict (pre-1.6 format)", e.Message);
+    }
+
+    [Fact]
+    public void A_bin_file_that_is_no_pytorch_file_is_rejected_by_name()
+    {
+        var folder = SaveSmall("html-bin", out var model);
+        model.Dispose();
+        File.Delete(UNetWeights(folder));
+        var bin = Path.Combine(folder, "unet", "diffusion_pytorch_model.bin");
+        File.WriteAllText(bin, "<html>404</html>");
+        var e = Assert.Throws<DiffuseException>(() => PipelineFolder.Load(folder));
+        Assert.StartsWith(bin + ": not a PyTorch file", e.Message);
     }
 
     [Fact]
