@@ -36,6 +36,10 @@ public static class DiffuseApp
             config.AddCommand<EvalCommand>("eval")
                 .WithDescription("Fréchet distance of a model's samples to real images, in classifier features, with the real-vs-real floor.")
                 .WithExample("eval", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--count", "1000");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Training and sampling speed of the model presets and of the PyTorch reference UNets, with the share of the CPU's peak.")
+                .WithExample("bench", "--quick")
+                .WithExample("bench", "--presets", "default,pt-tiny", "--out", "bench.json");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.
