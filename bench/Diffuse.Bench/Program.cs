@@ -1,89 +1,113 @@
 using System.Globalization;
+using BenchmarkDotNet.Running;
 using Diffuse.Bench;
+using Diffuse.Bench.Micro;
+using Diffuse.Benchmarks;
 
-// Usage: dotnet run -c Release --project bench/Diffuse.Bench -- sampling-overhead [batch] [steps] [repeats]
-//        dotnet run -c Release --project bench/Diffuse.Bench -- unet-speed
-//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
-//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
+// Usage (from the repository root):
+//   dotnet run -c Release --project bench/Diffuse.Bench -- sampling-overhead [batch] [steps] [repeats]
+//   dotnet run -c Release --project bench/Diffuse.Bench -- unet-speed             (all bench cases; as diffuse bench)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- guidance-accuracy MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
+//   dotnet run -c Release --project bench/Diffuse.Bench -- micro [filter]         (BenchmarkDotNet: scheduler steps, blocks, UNet forward)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- compare [rounds]       (speed settings, before/after alternately)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- reduced-precision MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
+//   dotnet run -c Release --project bench/Diffuse.Bench -- inpainting-quality MODEL_DIR CLASSIFIER_DIR DATA [count] [steps] [jump] [resample]
+//   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
-TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
-if (mode == "unet-speed")
+int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+string Results(string file) => Path.Combine("bench", "results", file);
+
+switch (mode)
 {
-    var speeds = new List<UNetSpeed.Row>
+    case "micro":
     {
-        UNetSpeed.Measure("tiny (32,64) x1 (= case tiny-gray)", UNetSpeed.Config([32, 64], 1, attention: true)),
-        UNetSpeed.Measure("tiny (32,64) x1, add_attention=False", UNetSpeed.Config([32, 64], 1, attention: false)),
-        UNetSpeed.Measure("small (64,128,128) x2", UNetSpeed.Config([64, 128, 128], 2, attention: true)),
-        UNetSpeed.Measure("small (64,128,128) x2, add_attention=False", UNetSpeed.Config([64, 128, 128], 2, attention: false)),
-        UNetSpeed.Measure("diffuse default preset, 1x28x28", UNetSpeed.Config([32, 64, 64], 1, attention: false, size: 28)),
-    };
-    Console.WriteLine("UNet speed, batch 64, median of 10 after 3 warm-ups (../shared/perf/pytorch-cpu.md's method)");
-    Console.WriteLine($"{"model",-45} {"params",10} {"train ms",9} {"fwd ms",8} {"train img/s",11} {"fwd img/s",9}");
-    foreach (var r in speeds)
-        Console.WriteLine($"{r.Model,-45} {r.Parameters,10:N0} {r.TrainStepMs,9:F0} {r.ForwardMs,8:F0} {r.TrainImagesPerSecond,11:F1} {r.ForwardImagesPerSecond,9:F1}");
-    var speedFile = Path.Combine("bench", "results", "unet-speed.json");
-    UNetSpeed.Write(speeds, speedFile);
-    Console.WriteLine($"wrote {speedFile}");
-    return 0;
+        // A bare word filters benchmarks by name (micro Attention → --filter *Attention*); BenchmarkDotNet options pass through.
+        var rest = args.Skip(1).ToArray();
+        if (rest.Length == 0) rest = ["--filter", "*"];
+        else if (!rest[0].StartsWith('-')) rest = ["--filter", $"*{rest[0]}*", .. rest.Skip(1)];
+        BenchmarkSwitcher.FromTypes([typeof(SchedulerStepBenchmarks), typeof(BlockBenchmarks), typeof(UNetForwardBenchmarks)])
+            .Run(rest, new MicroConfig());
+        return 0;
+    }
+    case "unet-speed":
+    {
+        var report = BenchRunner.Run(new BenchOptions(), (name, part) => Console.WriteLine($"{name}: {part}"));
+        Console.WriteLine($"{"case",-16} {"params",10} {"train ms",9} {"fwd ms",8} {"train img/s",11} {"fwd img/s",9} {"PyTorch train/fwd ms",22}");
+        foreach (var r in report.Rows)
+            Console.WriteLine($"{r.Case,-16} {r.Parameters,10:N0} {r.Train.MedianMs,9:F0} {r.Forward.MedianMs,8:F0} {r.TrainImagesPerSecond,11:F1} {r.ForwardImagesPerSecond,9:F1} " +
+                              (r.PyTorch is { } p ? $"{string.Join("/", p.TrainStepMs)} / {string.Join("/", p.ForwardMs)}" : ""));
+        report.Save(Results("unet-speed.json"));
+        Console.WriteLine($"wrote {Results("unet-speed.json")}");
+        return 0;
+    }
+    case "compare":
+    {
+        var results = Comparisons.Run(warmups: 2, rounds: IntArg(1, 10), name => Console.WriteLine($"comparing {name}"));
+        Console.WriteLine($"{"comparison",-16} {"workload",-34} {"before",-10} {"after",-10} {"before ms",10} {"after ms",10} {"speed-up",8} {"cpu s-up",8}");
+        foreach (var r in results)
+            Console.WriteLine($"{r.Comparison,-16} {r.Workload,-34} {r.Before,-10} {r.After,-10} {r.BeforeTimes.MedianMs,10:F0} {r.AfterTimes.MedianMs,10:F0} {r.Speedup,8:F2} {r.CpuSpeedup,8:F2}");
+        Comparisons.Write(results, Results("compare.json"));
+        Console.WriteLine($"wrote {Results("compare.json")}");
+        return 0;
+    }
+    case "reduced-precision":
+    {
+        if (args.Length < 3) { Console.Error.WriteLine("error: reduced-precision needs MODEL_DIR CLASSIFIER_DIR"); return 1; }
+        var rows = ReducedPrecisionQuality.Run(args[1], args[2], IntArg(3, 10), IntArg(4, 50), timingRounds: 6);
+        foreach (var r in rows)
+            Console.WriteLine($"{r.DType}: {r.Samples} samples, {r.Steps} steps: max |Δ| {r.MaxAbsDifference:F4}, mean |Δ| {r.MeanAbsDifference:F5}, " +
+                              $"8-bit pixels changed {r.PixelsChangedFraction:P1} (max {r.MaxPixelDifference}), accuracy {r.AccuracyFloat32:P1} → {r.AccuracyReduced:P1}, " +
+                              $"10-step loop {r.Float32Loop.MedianMs:F0} → {r.ReducedLoop.MedianMs:F0} ms ({r.Speedup:F2}×)");
+        ReducedPrecisionQuality.Write(rows, Results("reduced-precision.json"));
+        Console.WriteLine($"wrote {Results("reduced-precision.json")}");
+        return 0;
+    }
+    case "guidance-accuracy":
+    {
+        if (args.Length < 3) { Console.Error.WriteLine("error: guidance-accuracy needs MODEL_DIR CLASSIFIER_DIR"); return 1; }
+        int perClass = IntArg(3, 20), guidedSteps = IntArg(4, 50);
+        var accuracy = GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps)
+            .Concat(GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps, clippedModelOutput: true)).ToList();
+        Console.WriteLine($"class accuracy of guided samples ({perClass} per class, classifier {args[2]})");
+        foreach (var r in accuracy) Console.WriteLine($"{r.Sampler,-22} w = {r.Weight,3:F1}: {r.Accuracy:P1} of {r.Samples}");
+        GuidanceAccuracy.Write(accuracy, Results("guidance-accuracy.json"));
+        Console.WriteLine($"wrote {Results("guidance-accuracy.json")}");
+        return 0;
+    }
+    case "inpainting-quality":
+    {
+        if (args.Length < 4) { Console.Error.WriteLine("error: inpainting-quality needs MODEL_DIR CLASSIFIER_DIR DATA"); return 1; }
+        int count = IntArg(4, 200), ddpmSteps = IntArg(5, 100), jump = IntArg(6, 10), resample = IntArg(7, 5);
+        var inpainting = InpaintingQuality.Run(args[1], args[2], args[3], count, ddpmSteps, jump, resample);
+        Console.WriteLine($"masked-half test (bottom half generated), {count} images, Fréchet distance in classifier features vs {count} other real images");
+        Console.WriteLine($"{"method",-18} {"steps",5} {"jump",4} {"r",3} {"NFE",5} {"FD",8} {"seconds",8}");
+        foreach (var r in inpainting)
+            Console.WriteLine($"{r.Method,-18} {r.Steps,5} {r.Jump,4} {r.Resample,3} {r.NetworkEvaluations,5} {r.FrechetDistance,8:F2} {r.Seconds,8:F0}");
+        InpaintingQuality.Write(inpainting, Results("inpainting-quality.json"));
+        Console.WriteLine($"wrote {Results("inpainting-quality.json")}");
+        return 0;
+    }
+    case "inversion":
+    {
+        if (args.Length < 3) { Console.Error.WriteLine("error: inversion needs MODEL_DIR IMAGES_IDX"); return 1; }
+        var inversion = InversionReconstruction.Run(args[1], args[2], IntArg(3, 32), [10, 50, 200], args.Length > 4 ? args[4] : null);
+        InversionReconstruction.Write(inversion, Results("inversion.json"));
+        Console.WriteLine($"wrote {Results("inversion.json")}");
+        return 0;
+    }
+    case "sampling-overhead":
+    {
+        int batch = IntArg(1, 64), steps = IntArg(2, 20), repeats = IntArg(3, 5);
+        var rows = SamplingOverhead.Run(batch, steps, repeats);
+        Console.WriteLine($"sampling overhead, default preset, batch {batch}, {steps} steps, median of {repeats} runs");
+        Console.WriteLine($"{"sampler",-8} {"calls",5} {"total ms",10} {"model ms",10} {"outside ms",10} {"outside %",9}");
+        foreach (var r in rows)
+            Console.WriteLine($"{r.Sampler,-8} {r.ModelCalls,5} {r.TotalMs,10:F1} {r.ModelMs,10:F1} {r.OverheadMs,10:F2} {r.OverheadPercent,9:F2}");
+        SamplingOverhead.Write(rows, Results("sampling-overhead.json"));
+        Console.WriteLine($"wrote {Results("sampling-overhead.json")}");
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, reduced-precision, inpainting-quality or inversion)");
+        return 1;
 }
-if (mode == "guidance-accuracy")
-{
-    // guidance-accuracy MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
-    if (args.Length < 3) { Console.Error.WriteLine("error: guidance-accuracy needs MODEL_DIR CLASSIFIER_DIR"); return 1; }
-    int perClass = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20;
-    int guidedSteps = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 50;
-    var accuracy = GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps)
-        .Concat(GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps, clippedModelOutput: true)).ToList();
-    Console.WriteLine($"class accuracy of guided samples ({perClass} per class, classifier {args[2]})");
-    foreach (var r in accuracy) Console.WriteLine($"{r.Sampler,-22} w = {r.Weight,3:F1}: {r.Accuracy:P1} of {r.Samples}");
-    var accuracyFile = Path.Combine("bench", "results", "guidance-accuracy.json");
-    GuidanceAccuracy.Write(accuracy, accuracyFile);
-    Console.WriteLine($"wrote {accuracyFile}");
-    return 0;
-}
-if (mode == "inpainting-quality")
-{
-    // inpainting-quality MODEL_DIR CLASSIFIER_DIR DATA [count] [steps] [jump] [resample]
-    if (args.Length < 4) { Console.Error.WriteLine("error: inpainting-quality needs MODEL_DIR CLASSIFIER_DIR DATA"); return 1; }
-    int count = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 200;
-    int ddpmSteps = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 100;
-    int jump = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 10;
-    int resample = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 5;
-    var inpainting = InpaintingQuality.Run(args[1], args[2], args[3], count, ddpmSteps, jump, resample);
-    Console.WriteLine($"masked-half test (bottom half generated), {count} images, Fréchet distance in classifier features vs {count} other real images");
-    Console.WriteLine($"{"method",-18} {"steps",5} {"jump",4} {"r",3} {"NFE",5} {"FD",8} {"seconds",8}");
-    foreach (var r in inpainting)
-        Console.WriteLine($"{r.Method,-18} {r.Steps,5} {r.Jump,4} {r.Resample,3} {r.NetworkEvaluations,5} {r.FrechetDistance,8:F2} {r.Seconds,8:F0}");
-    var inpaintingFile = Path.Combine("bench", "results", "inpainting-quality.json");
-    InpaintingQuality.Write(inpainting, inpaintingFile);
-    Console.WriteLine($"wrote {inpaintingFile}");
-    return 0;
-}
-if (mode == "inversion")
-{
-    // inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
-    if (args.Length < 3) { Console.Error.WriteLine("error: inversion needs MODEL_DIR IMAGES_IDX"); return 1; }
-    int count = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32;
-    var inversion = InversionReconstruction.Run(args[1], args[2], count, [10, 50, 200], args.Length > 4 ? args[4] : null);
-    var inversionFile = Path.Combine("bench", "results", "inversion.json");
-    InversionReconstruction.Write(inversion, inversionFile);
-    Console.WriteLine($"wrote {inversionFile}");
-    return 0;
-}
-if (mode != "sampling-overhead")
-{
-    Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, inpainting-quality or inversion)");
-    return 1;
-}
-int batch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
-int steps = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
-int repeats = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
-var rows = SamplingOverhead.Run(batch, steps, repeats);
-Console.WriteLine($"sampling overhead, default preset, batch {batch}, {steps} steps, median of {repeats} runs");
-Console.WriteLine($"{"sampler",-8} {"calls",5} {"total ms",10} {"model ms",10} {"outside ms",10} {"outside %",9}");
-foreach (var r in rows)
-    Console.WriteLine($"{r.Sampler,-8} {r.ModelCalls,5} {r.TotalMs,10:F1} {r.ModelMs,10:F1} {r.OverheadMs,10:F2} {r.OverheadPercent,9:F2}");
-var output = Path.Combine("bench", "results", "sampling-overhead.json");
-SamplingOverhead.Write(rows, output);
-Console.WriteLine($"wrote {output}");
-return 0;

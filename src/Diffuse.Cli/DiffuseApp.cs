@@ -47,6 +47,10 @@ public static class DiffuseApp
                 .WithDescription("Super-resolution with a model from train --task superres: upscale one image, or score it against bicubic on held-out images (PSNR).")
                 .WithExample("upscale", "--model", "runs/superres/model", "--image", "small.png", "--out", "large.png")
                 .WithExample("upscale", "--model", "runs/superres/model", "--data", "t10k-images-idx3-ubyte.gz", "--count", "200", "--out", "compare.png");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Training and sampling speed of the model presets and of the PyTorch reference UNets, with the share of the CPU's peak.")
+                .WithExample("bench", "--quick")
+                .WithExample("bench", "--presets", "default,pt-tiny", "--out", "bench.json");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.

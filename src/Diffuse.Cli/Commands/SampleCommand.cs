@@ -28,6 +28,7 @@ public sealed class SampleCommand : Command<SampleSettings>
             throw new DiffuseException($"--save-tensor must name a .safetensors file (got '{s.SaveTensor}')");
         if (s.InitNoise is not null && !File.Exists(s.InitNoise)) throw new DiffuseException($"{s.InitNoise}: --init-noise file not found");
         int? trajectorySteps = TrajectorySteps(s);
+        var dtype = InferenceDTypes.Parse(s.DType);
 
         var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
         using var model = module;
@@ -54,7 +55,9 @@ public sealed class SampleCommand : Command<SampleSettings>
         using var noise = StartingNoise(s, item, generator, selection?.DefaultCount ?? DefaultCount);
         int count = (int)noise.shape[0];
         using var labels = selection?.Labels(count);
-        var denoiser = selection is null ? (IDenoiser)model : selection.Guide((IDenoiser)model, labels!);
+        // The cast sits next to the network, so guidance mixes its two predictions in float32.
+        var network = dtype == ScalarType.Float32 ? (IDenoiser)model : new ReducedPrecisionDenoiser(model, dtype);
+        var denoiser = selection is null ? network : selection.Guide(network, labels!);
         int? columns = s.Columns ?? (selection is null ? null : count / selection.RowClasses.Count);
 
         using var trajectory = trajectorySteps is int keep ? new DenoisingTrajectory(scheduler, noise, keep) : null;
@@ -75,7 +78,7 @@ public sealed class SampleCommand : Command<SampleSettings>
             });
         using (samples)
         {
-            if (s.SaveTensor is not null) SampleTensorFile.Write(s.SaveTensor, samples, Provenance(s, sampler));
+            if (s.SaveTensor is not null) SampleTensorFile.Write(s.SaveTensor, samples, Provenance(s, sampler, dtype));
             if (model is ToyMlp) PointCloudPlot.SavePng(samples, s.Out);
             else
             {
@@ -128,7 +131,7 @@ public sealed class SampleCommand : Command<SampleSettings>
     }
 
     /// <summary>Written into --save-tensor's metadata, so the file says which run produced it.</summary>
-    private static Dictionary<string, string> Provenance(SampleSettings s, string sampler)
+    private static Dictionary<string, string> Provenance(SampleSettings s, string sampler, ScalarType dtype)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -138,6 +141,7 @@ public sealed class SampleCommand : Command<SampleSettings>
             ["steps"] = s.Steps.ToString(CultureInfo.InvariantCulture),
             ["eta"] = s.Eta?.ToString("R", CultureInfo.InvariantCulture) ?? "default",
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+            ["dtype"] = InferenceDTypes.Name(dtype),
         };
         if (s.InitNoise is not null) metadata["init_noise"] = Path.GetFullPath(s.InitNoise);
         return metadata;

@@ -30,6 +30,11 @@ public sealed class SampleSettings : CommandSettings
     [Description("Noise of DDIM (0: deterministic, the default; 1: DDPM-like) and of euler_a (default 1).")]
     public double? Eta { get; init; }
 
+    [CommandOption("--dtype <TYPE>")]
+    [Description("Float type the network runs in: float32, or bfloat16 / float16 (faster on CPUs with bf16/fp16 units; samples differ slightly, see docs/benchmarks.md). The sampler's arithmetic stays float32.")]
+    [DefaultValue("float32")]
+    public string DType { get; init; } = "float32";
+
     [CommandOption("--seed <N>")]
     [Description("Seed of the starting noise (and of the sampler's noise).")]
     [DefaultValue(0L)]

@@ -37,13 +37,18 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor temb)
     {
         using var scope = NewDisposeScope();
-        var h = conv1.forward(nn.functional.silu(norm1.forward(x)));
+        // The additions write into the convolutions' fresh outputs, which nothing else holds (a
+        // convolution's backward needs its input, not its output): the same sums without two
+        // activation-sized allocations. SiLU overwrites the norm's output only without autograd,
+        // where nothing needs the pre-activation for a backward pass.
+        bool inplace = !is_grad_enabled();
+        var h = conv1.forward(nn.functional.silu(norm1.forward(x), inplace));
         var t = time_emb_proj.forward(nn.functional.silu(temb));
-        h = h + t.unsqueeze(-1).unsqueeze(-1);
-        h = conv2.forward(dropout.forward(nn.functional.silu(norm2.forward(h))));
+        h.add_(t.unsqueeze(-1).unsqueeze(-1));
+        h = conv2.forward(dropout.forward(nn.functional.silu(norm2.forward(h), inplace)));
         var skip = conv_shortcut is null ? x : conv_shortcut.forward(x);
-        var y = skip + h;
-        if (_outputScaleFactor != 1.0) y = y / _outputScaleFactor;
+        var y = h.add_(skip);
+        if (_outputScaleFactor != 1.0) y.div_(_outputScaleFactor);
         return y.MoveToOuterDisposeScope();
     }
 }

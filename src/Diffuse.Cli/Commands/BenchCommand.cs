@@ -1,0 +1,91 @@
+using System.Globalization;
+using Diffuse.Benchmarks;
+using Diffuse.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace Diffuse.Cli.Commands;
+
+/// <summary>
+/// <c>diffuse bench</c>: training and sampling speed of the model presets and of ../shared/perf's
+/// UNets, as images/s and as a share of the machine's float32 peak.
+/// </summary>
+public sealed class BenchCommand : Command<BenchSettings>
+{
+    public override int Execute(CommandContext context, BenchSettings s, CancellationToken cancellationToken)
+    {
+        if (s.Out is not null && !s.Out.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            throw new DiffuseException($"--out must name a .json file (got '{s.Out}')");
+        if (s.Threads is <= 0) throw new DiffuseException($"--threads must be positive (got {s.Threads})");
+        var cases = s.Presets is null
+            ? s.Quick ? BenchCases.QuickNames : BenchCases.Names
+            : s.Presets.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var options = new BenchOptions
+        {
+            Cases = cases.ToArray(), Batch = s.Batch, PresetSize = s.Size, SamplingSteps = s.SamplingSteps,
+            Warmups = s.Warmup ?? (s.Quick ? 1 : 3), Repeats = s.Repeats ?? (s.Quick ? 3 : 10),
+            SamplingRepeats = s.Quick ? 1 : 3, SamplingDType = InferenceDTypes.Parse(s.DType),
+        };
+        options.Validate();
+        if (s.Threads is int threads) set_num_threads(threads);
+
+        BenchReport report = null!;
+        AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                int parts = options.Cases.Sum(name => BenchCases.Get(name, options.PresetSize).Method == BenchMethod.Trainer && options.SamplingSteps > 0 ? 3 : 2);
+                var task = ctx.AddTask("bench", maxValue: parts);
+                report = BenchRunner.Run(options, (name, part) =>
+                {
+                    task.Description = Markup.Escape($"{name}: {part}");
+                    task.Increment(1);
+                });
+            });
+
+        AnsiConsole.Write(TrainingTable(report));
+        AnsiConsole.Write(InferenceTable(report, options));
+        var peak = report.Peak?.Assumptions ?? "peak unknown (no /proc/cpuinfo)";
+        AnsiConsole.MarkupLineInterpolated($"{peak}; libtorch threads: {report.IntraOpThreads} intra-op, {report.InteropThreads} inter-op");
+        foreach (var note in report.Notes) AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
+        if (s.Out is not null)
+        {
+            report.Save(s.Out);
+            AnsiConsole.MarkupLineInterpolated($"wrote {s.Out} ({report.Seconds:F0} s)");
+        }
+        else AnsiConsole.MarkupLineInterpolated($"{report.Seconds:F0} s");
+        return 0;
+    }
+
+    private static Table TrainingTable(BenchReport report)
+    {
+        var table = new Table().Title($"training, batch {report.Rows[0].Batch}, median of {report.Repeats} after {report.Warmups} warm-ups")
+            .AddColumns("case", "params", "step ms (min–max)", "steps/s", "images/s", "GFLOP/s (% peak)", "PyTorch ms");
+        foreach (var r in report.Rows)
+            table.AddRow(Markup.Escape(r.Case), r.Parameters.ToString("N0", CultureInfo.InvariantCulture), Range(r.Train),
+                F(r.TrainStepsPerSecond, 2), F(r.TrainImagesPerSecond, 1), Rate(report, r.TrainGflops), Reference(r.PyTorch?.TrainStepMs));
+        return table;
+    }
+
+    private static Table InferenceTable(BenchReport report, BenchOptions options)
+    {
+        var table = new Table().Title($"inference, batch {report.Rows[0].Batch}; sampling: DDIM {options.SamplingSteps} steps, {InferenceDTypes.Name(options.SamplingDType)}")
+            .AddColumns("case", "MMAC/image", "forward ms (min–max)", "images/s", "GFLOP/s (% peak)", "PyTorch ms", "sampling ms/eval", "sampled images/s");
+        foreach (var r in report.Rows)
+            table.AddRow(Markup.Escape(r.Case), F(r.ForwardMacsPerImage / 1e6, 1), Range(r.Forward), F(r.ForwardImagesPerSecond, 1),
+                Rate(report, r.ForwardGflops), Reference(r.PyTorch?.ForwardMs),
+                r.Sampling is null ? "–" : F(r.Sampling.MsPerEvaluation, 0), r.SamplingImagesPerSecond is double ips ? F(ips, 1) : "–");
+        return table;
+    }
+
+    private static string Range(TimingStats t) => $"{F(t.MedianMs, 0)} ({F(t.MinMs, 0)}–{F(t.MaxMs, 0)})";
+
+    private static string Rate(BenchReport report, double gflops) =>
+        report.PeakPercent(gflops) is double p ? $"{F(gflops, 1)} ({F(p, 1)} %)" : F(gflops, 1);
+
+    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+    private static string Reference(double[]? ms) => ms is null ? "–" : string.Join(" / ", ms.Select(m => F(m, 0)));
+}

@@ -1,0 +1,51 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Diffuse.Cli.Commands;
+
+public sealed class BenchSettings : CommandSettings
+{
+    [CommandOption("--presets <LIST>")]
+    [Description("Comma-separated cases: the model presets tiny, default, small (diffuse's trainer on Fashion-MNIST) and the PyTorch reference UNets pt-tiny, pt-tiny-noattn, pt-small, pt-small-noattn (timed as the reference was, 1×32×32; see docs/benchmarks.md). Default: all; with --quick: tiny,default.")]
+    public string? Presets { get; init; }
+
+    [CommandOption("--batch <N>")]
+    [Description("Images per training step and per forward pass.")]
+    [DefaultValue(64)]
+    public int Batch { get; init; } = 64;
+
+    [CommandOption("--warmup <N>")]
+    [Description("Untimed calls before the timed ones (default 3; 1 with --quick).")]
+    public int? Warmup { get; init; }
+
+    [CommandOption("--repeats <N>")]
+    [Description("Timed calls; the median is reported with min and max (default 10; 3 with --quick).")]
+    public int? Repeats { get; init; }
+
+    [CommandOption("--quick")]
+    [Description("A fast look: presets tiny and default, 1 warm-up, 3 repeats, one sampling loop.")]
+    public bool Quick { get; init; }
+
+    [CommandOption("--size <N>")]
+    [Description("Image side of the preset cases (the pt-* cases are 32 by definition).")]
+    [DefaultValue(28)]
+    public int Size { get; init; } = 28;
+
+    [CommandOption("--sampling-steps <N>")]
+    [Description("DDIM steps of each timed sampling loop (preset cases); 0 skips sampling.")]
+    [DefaultValue(10)]
+    public int SamplingSteps { get; init; } = 10;
+
+    [CommandOption("--dtype <TYPE>")]
+    [Description("Float type of the network while sampling: float32, bfloat16 or float16 (as diffuse sample --dtype).")]
+    [DefaultValue("float32")]
+    public string DType { get; init; } = "float32";
+
+    [CommandOption("--threads <N>")]
+    [Description("Intra-op threads of libtorch (default: libtorch's own choice, one per core).")]
+    public int? Threads { get; init; }
+
+    [CommandOption("--out <FILE.json>")]
+    [Description("Also write every figure (all repeats' median, min, max, CPU time) as JSON.")]
+    public string? Out { get; init; }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace Diffuse.Benchmarks;
+
+/// <summary>
+/// The machine's theoretical float32 peak: cores × clock × FLOPs per cycle per core, with FLOPs per
+/// cycle = SIMD lanes × 2 (a fused multiply-add is two FLOPs) × FMA units. The lanes come from the
+/// widest vector ISA in /proc/cpuinfo's flags (avx512f: 16 floats, avx2 + fma: 8, otherwise SSE:
+/// 4 lanes and separate multiply and add); the FMA unit count is not visible there and is assumed to
+/// be 2, as on current server cores. The clock is /proc/cpuinfo's "cpu MHz", which in a VM is the
+/// nominal clock, not the boost clock. Both assumptions are stated in <see cref="Assumptions"/>.
+/// </summary>
+public sealed record CpuPeak(string Model, int Cores, double ClockGHz, string VectorIsa, int FloatLanes, int FmaUnits, int FlopsPerCycle)
+{
+    public const int AssumedFmaUnits = 2;
+
+    public double PeakGflops => Cores * ClockGHz * FlopsPerCycle;
+
+    public string Assumptions =>
+        $"peak = {Cores} cores × {ClockGHz:F3} GHz (cpu MHz of /proc/cpuinfo) × {FlopsPerCycle} FLOP/cycle " +
+        $"({VectorIsa}: {FloatLanes} float32 lanes × 2 FLOP per FMA × {FmaUnits} FMA units, assumed) = {PeakGflops:F0} GFLOP/s";
+
+    /// <summary>The peak of this machine, or null when /proc/cpuinfo is missing (not Linux).</summary>
+    public static CpuPeak? Detect()
+    {
+        const string path = "/proc/cpuinfo";
+        return File.Exists(path) ? Parse(File.ReadAllText(path), Environment.ProcessorCount) : null;
+    }
+
+    /// <summary>Reads the first processor's model, clock and flags; <paramref name="cores"/> is how many the process may use.</summary>
+    public static CpuPeak? Parse(string cpuinfo, int cores)
+    {
+        string? Field(string key) => cpuinfo.Split('\n')
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2 && parts[0].Trim() == key)
+            .Select(parts => parts[1].Trim())
+            .FirstOrDefault();
+        if (!double.TryParse(Field("cpu MHz"), NumberStyles.Float, CultureInfo.InvariantCulture, out double mhz) || mhz <= 0) return null;
+        var flags = (Field("flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        (string isa, int lanes, int flopsPerLane) = flags.Contains("avx512f") ? ("AVX-512", 16, 2)
+            : flags.Contains("avx2") && flags.Contains("fma") ? ("AVX2+FMA", 8, 2)
+            : flags.Contains("avx") ? ("AVX", 8, 1)
+            : ("SSE", 4, 1);
+        // Without FMA a unit still retires a multiply or an add per lane per cycle; two units give 2 FLOPs a lane.
+        return new CpuPeak(Field("model name") ?? "unknown", cores, mhz / 1000, isa, lanes, AssumedFmaUnits, lanes * flopsPerLane * AssumedFmaUnits);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Diffuse.Benchmarks;
+using Diffuse.Training;
+
+namespace Diffuse.Tests.Cli;
+
+/// <summary>diffuse bench: one-line errors for bad options, and a tiny real run that writes its JSON.</summary>
+[Collection(CliProcessCollection.Name)]
+public sealed class BenchCliTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("--presets", "tiny,huge", "unknown bench case 'huge'")]
+    [InlineData("--batch", "0", "--batch must be positive")]
+    [InlineData("--repeats", "0", "--repeats must be positive")]
+    [InlineData("--warmup", "-1", "--warmup must be 0 or more")]
+    [InlineData("--sampling-steps", "-1", "--sampling-steps must be 0")]
+    [InlineData("--size", "2", "--size must be at least 4")]
+    [InlineData("--dtype", "float8", "unknown dtype 'float8'")]
+    [InlineData("--threads", "0", "--threads must be positive")]
+    [InlineData("--out", "bench.txt", "--out must name a .json file")]
+    public void Bad_option_fails_in_one_line(string option, string value, string message) =>
+        CliAssert.OneLineError(CliProcess.Run("bench", option, value), message);
+
+    [Fact]
+    public void A_tiny_run_writes_the_figures_it_prints()
+    {
+        var json = _temp.File("bench.json");
+        var result = CliProcess.Run("bench", "--presets", "tiny", "--size", "8", "--batch", "2", "--warmup", "0", "--repeats", "1",
+                                    "--sampling-steps", "2", "--out", json);
+        Assert.True(result.ExitCode == 0, result.AllOutput);
+        Assert.Contains("GFLOP/s", result.StdOut);
+        Assert.Contains("peak = ", result.StdOut);
+
+        var report = BenchReport.Load(json);
+        var row = Assert.Single(report.Rows);
+        Assert.Equal("tiny", row.Case);
+        Assert.Equal(2, row.Batch);
+        Assert.Equal(UNetMacs.Forward(ModelPresets.UNet(ModelPresets.Tiny, 1, 8)), row.ForwardMacsPerImage);
+        Assert.Equal(1, row.Train.Count);
+        Assert.True(row.Train.MedianMs > 0 && row.Forward.MedianMs > 0);
+        Assert.Equal(2, row.Sampling!.Steps);
+        Assert.Equal(row.Sampling.Loop.MedianMs / 2, row.Sampling.MsPerEvaluation, 9);
+        // The derived rates are written too, consistent with the times.
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var written = document.RootElement.GetProperty("rows")[0];
+        Assert.Equal(2 * 1000 / row.Train.MedianMs, written.GetProperty("train_images_per_second").GetDouble(), 6);
+        Assert.Equal(2.0 * row.ForwardMacsPerImage * 2 / (row.Forward.MedianMs * 1e6), written.GetProperty("forward_gflops").GetDouble(), 6);
+    }
+}
