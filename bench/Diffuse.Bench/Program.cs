@@ -3,8 +3,8 @@ using Diffuse.Bench;
 
 // Usage: dotnet run -c Release --project bench/Diffuse.Bench -- sampling-overhead [batch] [steps] [repeats]
 //        dotnet run -c Release --project bench/Diffuse.Bench -- unet-speed
-//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
-//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
+//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [cases,...]
+//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [cases,...]
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
 if (mode == "unet-speed")
@@ -42,10 +42,13 @@ if (mode == "guidance-accuracy")
 }
 if (mode == "inversion")
 {
-    // inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
+    // inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [case,...] (cases: see InversionReconstruction)
     if (args.Length < 3) { Console.Error.WriteLine("error: inversion needs MODEL_DIR IMAGES_IDX"); return 1; }
     int count = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32;
-    var inversion = InversionReconstruction.Run(args[1], args[2], count, [10, 50, 200], args.Length > 4 ? args[4] : null);
+    string? pngFolder = args.Length > 4 && args[4] != "-" ? args[4] : null;
+    int[] stepCounts = args.Length > 5 ? args[5].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [10, 50, 200];
+    string[] cases = args.Length > 6 ? args[6].Split(',') : InversionReconstruction.DefaultCases;
+    var inversion = InversionReconstruction.Run(args[1], args[2], count, stepCounts, pngFolder, cases);
     var inversionFile = Path.Combine("bench", "results", "inversion.json");
     InversionReconstruction.Write(inversion, inversionFile);
     Console.WriteLine($"wrote {inversionFile}");

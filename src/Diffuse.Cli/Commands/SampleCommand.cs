@@ -28,7 +28,8 @@ public sealed class SampleCommand : Command<SampleSettings>
         if (s.InitNoise is not null && !File.Exists(s.InitNoise)) throw new DiffuseException($"{s.InitNoise}: --init-noise file not found");
         int? trajectorySteps = TrajectorySteps(s);
 
-        var (module, schedulerConfig) = PipelineFolder.Load(s.Model);
+        var (module, folderConfig) = PipelineFolder.Load(s.Model);
+        var schedulerConfig = s.NoClip ? DdimInversion.Unclipped(folderConfig) : folderConfig;
         using var model = module;
         // As diffusers: the folder's scheduler class unless --sampler names another.
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";

@@ -31,6 +31,10 @@ public sealed class SampleSettings : CommandSettings
     [Description("Noise of DDIM (0: deterministic, the default; 1: DDPM-like) and of euler_a (default 1).")]
     public double? Eta { get; init; }
 
+    [CommandOption("--no-clip")]
+    [Description("Do not clip (or threshold) the predicted x̂_0, whatever the model's scheduler config says; decode noise from diffuse invert with it.")]
+    public bool NoClip { get; init; }
+
     [CommandOption("--seed <N>")]
     [Description("Seed of the starting noise (and of the sampler's noise).")]
     [DefaultValue(0L)]
