@@ -11,16 +11,22 @@ using static TorchSharp.torch;
 namespace Diffuse.Bench;
 
 /// <summary>
-/// DDIM inversion then DDIM (η = 0) reconstruction of held-out images, per step count and conditioning: how close the
-/// round trip comes back (8-bit RMSE, PSNR, max abs) and how Gaussian the inverted noise looks (its mean and std).
+/// DDIM inversion then DDIM (η = 0) reconstruction of held-out images, per step count and case: how close the round
+/// trip comes back (8-bit RMSE, PSNR, max abs) and how Gaussian the inverted noise looks (its mean and std).
+/// A case is "true" or "null" (the class the model is conditioned on; "none" for unconditional models) plus flags:
+/// "-noclip" turns x̂₀ clipping off in both directions, "-decodeclip" turns it back on for the decoding only, and
+/// "-current" tells the model the sample's own level during inversion instead of diffusers' target timestep.
 /// </summary>
 public static class InversionReconstruction
 {
-    public sealed record Row(string Conditioning, bool ClipSample, int Steps, int Images, double MeanRmse, double MeanPsnr,
+    public static readonly string[] DefaultCases = ["true", "true-noclip", "null-noclip"];
+
+    public sealed record Row(string Case, bool InvertClip, bool DecodeClip, int Steps, int Images, double MeanRmse, double MeanPsnr,
                              double MedianPsnr, double WorstMaxAbs, double NoiseMean, double NoiseStd, double Seconds);
 
-    /// <param name="pngFolder">where to write the originals and the reconstructions (one grid per step count), or null</param>
-    public static IReadOnlyList<Row> Run(string modelFolder, string imagesIdx, int count, int[] stepCounts, string? pngFolder)
+    /// <param name="pngFolder">where to write the test images and, per case, a grid of originals and reconstructions</param>
+    public static IReadOnlyList<Row> Run(string modelFolder, string imagesIdx, int count, int[] stepCounts, string? pngFolder,
+                                         IReadOnlyList<string> cases)
     {
         var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
         using var model = module as UNet2DModel ?? throw new DiffuseException($"{modelFolder}: not a UNet2DModel folder");
@@ -29,36 +35,42 @@ public static class InversionReconstruction
         var labelsPath = DatasetLoader.FindLabelsBeside(imagesIdx) ?? throw new DiffuseException($"{imagesIdx}: no labels file beside it");
         using var trueLabels = tensor(IdxReader.ReadLabels(labelsPath).Take(count).ToArray());
         using var nullLabels = model.Config.NullClass is int nullClass ? full([count], nullClass, dtype: int64) : null;
-        var conditionings = new List<(string Name, Tensor? Labels, bool Clip)>();
-        if (model.Config.NumClassEmbeds is null) conditionings.Add(("none", null, schedulerConfig.ClipSample));
-        else
-        {
-            conditionings.Add(("true class", trueLabels, schedulerConfig.ClipSample));
-            if (nullLabels is not null) conditionings.Add(("null class", nullLabels, schedulerConfig.ClipSample));
-            conditionings.Add(("true class", trueLabels, !schedulerConfig.ClipSample));
-        }
         if (pngFolder is not null)
         {
             Directory.CreateDirectory(pngFolder);
             ImageGrid.SaveEach(images, pngFolder, "test-");
         }
         var rows = new List<Row>();
-        foreach (var (name, labels, clip) in conditionings)
+        foreach (var name in cases)
         {
-            var config = schedulerConfig with { ClipSample = clip };
+            var flags = name.Split('-');
+            var labels = flags[0] switch
+            {
+                "true" => trueLabels,
+                "null" => nullLabels ?? throw new DiffuseException($"{modelFolder}: no null class"),
+                "none" => null,
+                _ => throw new DiffuseException($"case '{name}': expected true, null or none first"),
+            };
+            bool invertClip = schedulerConfig.ClipSample && !flags.Contains("noclip");
+            bool decodeClip = invertClip || flags.Contains("decodeclip");
+            bool currentLevel = flags.Contains("current");
             var reconstructions = new List<Tensor>();
             foreach (var steps in stepCounts)
             {
                 var clock = Stopwatch.StartNew();
-                using var noise = DdimInversion.Invert(model, config, images, steps, labels);
-                var back = DdimInversion.Reconstruct(model, config, noise, steps, labels);
+                var invertConfig = schedulerConfig with { ClipSample = invertClip };
+                using var noise = currentLevel
+                    ? DenoisingLoop.Run(model, new CurrentLevelInverse(invertConfig), images, steps, classLabels: labels)
+                    : DdimInversion.Invert(model, invertConfig, images, steps, labels);
+                var back = DdimInversion.Reconstruct(model, schedulerConfig with { ClipSample = decodeClip }, noise, steps, labels);
                 double seconds = clock.Elapsed.TotalSeconds;
                 var errors = ReconstructionError.PerImage(images, back);
                 var psnr = errors.Select(e => e.Psnr).Order().ToArray();
-                rows.Add(new Row(name, clip, steps, count, errors.Average(e => e.Rmse), psnr.Average(), psnr[psnr.Length / 2],
-                    errors.Max(e => e.MaxAbs), noise.mean().item<float>(), noise.std().item<float>(), seconds));
+                var row = new Row(name, invertClip, decodeClip, steps, count, errors.Average(e => e.Rmse), psnr.Average(), psnr[psnr.Length / 2],
+                    errors.Max(e => e.MaxAbs), noise.mean().item<float>(), noise.std().item<float>(), seconds);
+                rows.Add(row);
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{name,-10} clip={clip,-5} {steps,4} steps: RMSE {rows[^1].MeanRmse,6:F2}  PSNR mean {rows[^1].MeanPsnr,5:F1} median {rows[^1].MedianPsnr,5:F1} dB  max {rows[^1].WorstMaxAbs,5:F1}  noise mean {rows[^1].NoiseMean,6:F3} std {rows[^1].NoiseStd,5:F3}  {seconds,5:F0} s"));
+                    $"{name,-22} {steps,4} steps: RMSE {row.MeanRmse,6:F2}  PSNR mean {row.MeanPsnr,5:F1} median {row.MedianPsnr,5:F1} dB  max {row.WorstMaxAbs,5:F1}  noise mean {row.NoiseMean,6:F3} std {row.NoiseStd,5:F3}  {seconds,5:F0} s"));
                 reconstructions.Add(back);
             }
             if (pngFolder is not null)
@@ -66,18 +78,25 @@ public static class InversionReconstruction
                 // Rows: the originals, then the reconstruction at each step count; the first 16 images.
                 int shown = Math.Min(16, count);
                 using var grid = cat([images.narrow(0, 0, shown), .. reconstructions.Select(r => r.narrow(0, 0, shown))]);
-                var file = $"reconstructions-{name.Replace(' ', '-')}{(clip ? "" : "-noclip")}.png";
-                ImageGrid.SavePng(grid, Path.Combine(pngFolder, file), columns: shown, scale: 2);
+                ImageGrid.SavePng(grid, Path.Combine(pngFolder, $"reconstructions-{name}.png"), columns: shown, scale: 2);
             }
             foreach (var r in reconstructions) r.Dispose();
         }
         return rows;
     }
 
-    public static void Write(IReadOnlyList<Row> rows, string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        }) + "\n");
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Merges into the rows already in <paramref name="path"/> (a run may measure only some cases), replacing equal cases.</summary>
+    public static void Write(IReadOnlyList<Row> rows, string path)
+    {
+        var old = File.Exists(path) ? JsonSerializer.Deserialize<List<Row>>(File.ReadAllText(path), Json) ?? [] : [];
+        var merged = old.Where(o => !rows.Any(r => r.Case == o.Case && r.Steps == o.Steps && r.Images == o.Images))
+            .Concat(rows).OrderBy(r => r.Case).ThenBy(r => r.Steps).ToList();
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(merged, Json) + "\n");
+    }
 }

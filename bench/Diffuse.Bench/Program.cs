@@ -12,7 +12,7 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- compare [rounds]       (speed settings, before/after alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- reduced-precision MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inpainting-quality MODEL_DIR CLASSIFIER_DIR DATA [count] [steps] [jump] [resample]
-//   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder]
+//   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [cases,...]
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 string Results(string file) => Path.Combine("bench", "results", file);
@@ -90,7 +90,10 @@ switch (mode)
     case "inversion":
     {
         if (args.Length < 3) { Console.Error.WriteLine("error: inversion needs MODEL_DIR IMAGES_IDX"); return 1; }
-        var inversion = InversionReconstruction.Run(args[1], args[2], IntArg(3, 32), [10, 50, 200], args.Length > 4 ? args[4] : null);
+        string? pngFolder = args.Length > 4 && args[4] != "-" ? args[4] : null;
+        int[] stepCounts = args.Length > 5 ? args[5].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [10, 50, 200];
+        string[] cases = args.Length > 6 ? args[6].Split(',') : InversionReconstruction.DefaultCases;
+        var inversion = InversionReconstruction.Run(args[1], args[2], IntArg(3, 32), stepCounts, pngFolder, cases);
         InversionReconstruction.Write(inversion, Results("inversion.json"));
         Console.WriteLine($"wrote {Results("inversion.json")}");
         return 0;

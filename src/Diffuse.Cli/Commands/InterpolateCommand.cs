@@ -22,7 +22,8 @@ public sealed class InterpolateCommand : Command<InterpolateSettings>
         if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
         if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
 
-        var (model, schedulerConfig) = ImageModel.Load(s.Model, "interpolate");
+        var (model, folderConfig) = ImageModel.Load(s.Model, "interpolate");
+        var schedulerConfig = s.Clip ? folderConfig : DdimInversion.Unclipped(folderConfig);
         using var _ = model;
         using var a = InversionInput.ReadImage(s.From, model.Config, "--from");
         using var b = InversionInput.ReadImage(s.To, model.Config, "--to");

@@ -28,6 +28,10 @@ public sealed class InterpolateSettings : CommandSettings
     [DefaultValue(50)]
     public int Steps { get; init; } = 50;
 
+    [CommandOption("--clip")]
+    [Description("Keep the model's x̂_0 clipping (clip_sample) in both directions, as diffusers' DDIMInverseScheduler does. Off by default: clipping makes DDIM steps many-to-one and the round trip worse.")]
+    public bool Clip { get; init; }
+
     [CommandOption("--class <K>")]
     [Description("Class-conditional models (required): the class every step is conditioned on, or the model's null class for none.")]
     public int? Class { get; init; }

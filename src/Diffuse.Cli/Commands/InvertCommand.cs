@@ -22,7 +22,8 @@ public sealed class InvertCommand : Command<InvertSettings>
         if (s.Reconstruction is not null && !s.Reconstruction.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new DiffuseException($"--reconstruction must name a .png file (got '{s.Reconstruction}')");
 
-        var (model, schedulerConfig) = ImageModel.Load(s.Model, "invert");
+        var (model, folderConfig) = ImageModel.Load(s.Model, "invert");
+        var schedulerConfig = s.Clip ? folderConfig : DdimInversion.Unclipped(folderConfig);
         using var _ = model;
         using var image = InversionInput.ReadImage(s.Image, model.Config, "--image");
         var classIndex = InversionInput.Class(model, s.Class);
@@ -30,7 +31,8 @@ public sealed class InvertCommand : Command<InvertSettings>
         using var noise = ImageModel.WithProgress($"inverting, {s.Steps} DDIM steps",
             onStep => DdimInversion.Invert(model, schedulerConfig, image, s.Steps, labels, onStep));
         SampleTensorFile.Write(s.Out, noise, Provenance(s, classIndex));
-        AnsiConsole.MarkupLineInterpolated($"inverted in {s.Steps} DDIM steps{InversionInput.Describe(classIndex)}: wrote {s.Out}");
+        var decode = $"diffuse sample --init-noise FILE --sampler ddim --eta 0 --steps {s.Steps}{(classIndex is long k ? $" --class {k}" : "")}{(s.Clip ? "" : " --no-clip")}";
+        AnsiConsole.MarkupLineInterpolated($"inverted in {s.Steps} DDIM steps{InversionInput.Describe(classIndex)} (decode with: {decode}): wrote {s.Out}");
         if (s.Reconstruction is null) return 0;
 
         using var reconstruction = ImageModel.WithProgress($"ddim {s.Steps} steps",
@@ -50,6 +52,7 @@ public sealed class InvertCommand : Command<InvertSettings>
             ["image"] = Path.GetFullPath(s.Image!),
             ["scheduler"] = DdimInverseScheduler.DiffusersClassName,
             ["steps"] = s.Steps.ToString(CultureInfo.InvariantCulture),
+            ["clip_sample"] = s.Clip ? "model" : "false",
         };
         if (classIndex is long k) metadata["class"] = k.ToString(CultureInfo.InvariantCulture);
         return metadata;

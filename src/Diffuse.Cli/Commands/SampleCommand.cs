@@ -30,7 +30,8 @@ public sealed class SampleCommand : Command<SampleSettings>
         int? trajectorySteps = TrajectorySteps(s);
         var dtype = InferenceDTypes.Parse(s.DType);
 
-        var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
+        var (module, folderConfig) = PipelineFolder.Load(modelFolder);
+        var schedulerConfig = s.NoClip ? DdimInversion.Unclipped(folderConfig) : folderConfig;
         using var model = module;
         SuperResolutionCheck.Refuse(model, modelFolder, "sample");
         // As diffusers: the folder's scheduler class unless --sampler names another.

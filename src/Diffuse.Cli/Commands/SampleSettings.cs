@@ -35,6 +35,10 @@ public sealed class SampleSettings : CommandSettings
     [DefaultValue("float32")]
     public string DType { get; init; } = "float32";
 
+    [CommandOption("--no-clip")]
+    [Description("Do not clip (or threshold) the predicted x̂_0, whatever the model's scheduler config says; decode noise from diffuse invert with it.")]
+    public bool NoClip { get; init; }
+
     [CommandOption("--seed <N>")]
     [Description("Seed of the starting noise (and of the sampler's noise).")]
     [DefaultValue(0L)]

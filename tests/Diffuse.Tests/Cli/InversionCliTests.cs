@@ -63,6 +63,15 @@ public sealed class InversionCliTests : IClassFixture<InversionCliTests.Files>
         Assert.Equal(new long[] { 1, 1, 28, 28 }, written.shape);
         Assert.Contains("inverted in 3 DDIM steps", result.AllOutput);
         Assert.Contains("reconstruction error RMSE", result.AllOutput);
+
+        // diffuse sample decodes the same noise to the same image (as 8-bit pixels), as the printed hint says.
+        var decoded = _files.Temp.File("decoded.safetensors");
+        var sample = CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--sampler", "ddim", "--eta", "0",
+            "--steps", "3", "--no-clip", "--save-tensor", decoded, "--out", _files.Temp.File("decoded.png"));
+        Assert.True(sample.ExitCode == 0, sample.AllOutput);
+        using var tensorOut = SampleTensorFile.Read(decoded, [1, 28, 28]);
+        using var pixels = ((tensorOut.clamp(-1, 1) + 1) / 2 * 255).round() / 127.5 - 1;
+        Assert.True(pixels.sub(written).abs().max().item<float>() < 1e-5);
     }
 
     [Fact]
