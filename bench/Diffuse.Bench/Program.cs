@@ -13,6 +13,7 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- reduced-precision MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inpainting-quality MODEL_DIR CLASSIFIER_DIR DATA [count] [steps] [jump] [resample]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [cases,...]
+//   dotnet run -c Release --project bench/Diffuse.Bench -- trainer-parts [preset] (where a training step's time goes)
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 string Results(string file) => Path.Combine("bench", "results", file);
@@ -48,6 +49,16 @@ switch (mode)
             Console.WriteLine($"{r.Comparison,-16} {r.Workload,-34} {r.Before,-10} {r.After,-10} {r.BeforeTimes.MedianMs,10:F0} {r.AfterTimes.MedianMs,10:F0} {r.Speedup,8:F2} {r.CpuSpeedup,8:F2}");
         Comparisons.Write(results, Results("compare.json"));
         Console.WriteLine($"wrote {Results("compare.json")}");
+        return 0;
+    }
+    case "trainer-parts":
+    {
+        var preset = args.Length > 1 ? args[1] : "default";
+        var parts = TrainerParts.Run(preset, 64, warmups: 2, repeats: 7);
+        Console.WriteLine($"training step of preset {preset}, batch 64, median of 7 after 2 warm-ups");
+        foreach (var p in parts) Console.WriteLine($"{p.Part,-34} {p.Times.MedianMs,9:F1} ms ({p.Times.MinMs:F1}–{p.Times.MaxMs:F1}), CPU {p.Times.CpuMedianMs:F1} ms");
+        TrainerParts.Write(parts, Results($"trainer-parts-{preset}.json"));
+        Console.WriteLine($"wrote {Results($"trainer-parts-{preset}.json")}");
         return 0;
     }
     case "reduced-precision":
@@ -111,6 +122,6 @@ switch (mode)
         return 0;
     }
     default:
-        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, reduced-precision, inpainting-quality or inversion)");
+        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, trainer-parts, reduced-precision, inpainting-quality or inversion)");
         return 1;
 }

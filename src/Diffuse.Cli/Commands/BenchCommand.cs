@@ -31,19 +31,23 @@ public sealed class BenchCommand : Command<BenchSettings>
         if (s.Threads is int threads) set_num_threads(threads);
 
         BenchReport report = null!;
-        AnsiConsole.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                int parts = options.Cases.Sum(name => BenchCases.Get(name, options.PresetSize).Method == BenchMethod.Trainer && options.SamplingSteps > 0 ? 3 : 2);
-                var task = ctx.AddTask("bench", maxValue: parts);
-                report = BenchRunner.Run(options, (name, part) =>
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+            // Redirected output: one line a part instead of a progress bar redrawn as lines.
+            report = BenchRunner.Run(options, (name, part) => AnsiConsole.MarkupLineInterpolated($"[grey]{name}: {part}[/]"));
+        else
+            AnsiConsole.Progress()
+                .AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
                 {
-                    task.Description = Markup.Escape($"{name}: {part}");
-                    task.Increment(1);
+                    int parts = options.Cases.Sum(name => BenchCases.Get(name, options.PresetSize).Method == BenchMethod.Trainer && options.SamplingSteps > 0 ? 3 : 2);
+                    var task = ctx.AddTask("bench", maxValue: parts);
+                    report = BenchRunner.Run(options, (name, part) =>
+                    {
+                        task.Description = Markup.Escape($"{name}: {part}");
+                        task.Increment(1);
+                    });
                 });
-            });
 
         AnsiConsole.Write(TrainingTable(report));
         AnsiConsole.Write(InferenceTable(report, options));
