@@ -51,6 +51,12 @@ public static class DiffuseApp
                 .WithDescription("Training and sampling speed of the model presets and of the PyTorch reference UNets, with the share of the CPU's peak.")
                 .WithExample("bench", "--quick")
                 .WithExample("bench", "--presets", "default,pt-tiny", "--out", "bench.json");
+            config.AddCommand<NllCommand>("nll")
+                .WithDescription("Negative log-likelihood bound of a model on real data, in bits/dim (Ho et al. 2020, eq. 5).")
+                .WithExample("nll", "--model", "runs/fashion-mnist/model", "--data", "t10k-images-idx3-ubyte.gz", "--count", "256");
+            config.AddCommand<SweepCommand>("sweep")
+                .WithDescription("Fréchet distance against sampling cost for several samplers and step counts, from the same noise.")
+                .WithExample("sweep", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--rows", "ddim:10,dpm++:20");
             config.SetExceptionHandler((ex, _) =>
             {
                 // Plain stderr, not the console renderer: the message must stay one line whatever the width.

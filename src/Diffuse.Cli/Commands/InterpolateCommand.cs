@@ -15,6 +15,7 @@ public sealed class InterpolateCommand : Command<InterpolateSettings>
 {
     public override int Execute(CommandContext context, InterpolateSettings s, CancellationToken cancellationToken)
     {
+        var modelFolder = DefaultModel.Resolve(s.Model);
         if (s.From is null) throw new DiffuseException("--from is required");
         if (s.To is null) throw new DiffuseException("--to is required");
         if (s.Frames < 2) throw new DiffuseException($"--frames must be at least 2, the two ends (got {s.Frames})");
@@ -22,7 +23,7 @@ public sealed class InterpolateCommand : Command<InterpolateSettings>
         if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
         if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
 
-        var (model, folderConfig) = ImageModel.Load(s.Model, "interpolate");
+        var (model, folderConfig) = ImageModel.Load(modelFolder, "interpolate");
         var schedulerConfig = s.Clip ? folderConfig : DdimInversion.Unclipped(folderConfig);
         using var _ = model;
         using var a = InversionInput.ReadImage(s.From, model.Config, "--from");

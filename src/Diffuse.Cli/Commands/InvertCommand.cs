@@ -14,6 +14,7 @@ public sealed class InvertCommand : Command<InvertSettings>
 {
     public override int Execute(CommandContext context, InvertSettings s, CancellationToken cancellationToken)
     {
+        var modelFolder = DefaultModel.Resolve(s.Model);
         if (s.Image is null) throw new DiffuseException("--image is required");
         if (s.Steps <= 0) throw new DiffuseException($"--steps must be positive (got {s.Steps})");
         if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
@@ -22,7 +23,7 @@ public sealed class InvertCommand : Command<InvertSettings>
         if (s.Reconstruction is not null && !s.Reconstruction.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new DiffuseException($"--reconstruction must name a .png file (got '{s.Reconstruction}')");
 
-        var (model, folderConfig) = ImageModel.Load(s.Model, "invert");
+        var (model, folderConfig) = ImageModel.Load(modelFolder, "invert");
         var schedulerConfig = s.Clip ? folderConfig : DdimInversion.Unclipped(folderConfig);
         using var _ = model;
         using var image = InversionInput.ReadImage(s.Image, model.Config, "--image");
@@ -48,7 +49,7 @@ public sealed class InvertCommand : Command<InvertSettings>
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "pt",
-            ["model"] = Path.GetFullPath(s.Model),
+            ["model"] = Path.GetFullPath(DefaultModel.Resolve(s.Model)),
             ["image"] = Path.GetFullPath(s.Image!),
             ["scheduler"] = DdimInverseScheduler.DiffusersClassName,
             ["steps"] = s.Steps.ToString(CultureInfo.InvariantCulture),

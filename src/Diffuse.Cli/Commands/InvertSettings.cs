@@ -6,9 +6,8 @@ namespace Diffuse.Cli.Commands;
 public sealed class InvertSettings : CommandSettings
 {
     [CommandOption("--model <DIR>")]
-    [Description("Model folder in diffusers' layout (an image model).")]
-    [DefaultValue("runs/fashion-mnist/model")]
-    public string Model { get; init; } = "runs/fashion-mnist/model";
+    [Description("Model folder in diffusers' layout (an image model). " + DefaultModel.Help)]
+    public string? Model { get; init; }
 
     [CommandOption("--image <FILE.png>")]
     [Description("The image to invert, at the model's size (gray for a 1-channel model).")]
