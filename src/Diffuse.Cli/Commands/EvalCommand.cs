@@ -89,7 +89,7 @@ public sealed class EvalCommand : Command<EvalSettings>
             RealVsRealFrechetDistance = floor.FrechetDistance, RealVsRealKidMean = floor.KidMean, RealVsRealKidStd = floor.KidStd,
             RealVsRealPrecision = floor.Precision, RealVsRealRecall = floor.Recall, FloorCount = floorCount,
             KidSubsets = KernelInceptionDistance.DefaultSubsets,
-            KidSubsetSize = Math.Min(KernelInceptionDistance.DefaultSubsetSize, floorCount),
+            KidSubsetSize = Math.Min(KernelInceptionDistance.DefaultSubsetSize, s.Count),
             PrecisionRecallK = PrecisionRecall.DefaultK,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };

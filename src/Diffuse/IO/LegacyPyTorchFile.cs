@@ -168,10 +168,26 @@ public static class LegacyPyTorchFile
         public Tensor Build()
         {
             var data = storage.Bytes ?? throw new InvalidDataException("a storage's bytes are missing from the file");
-            using var flat = empty(storage.Count, dtype: storage.DType);
+            var flat = empty(storage.Count, dtype: storage.DType);
             flat.bytes = data;
-            using var view = flat.as_strided(shape, stride, offset);
-            return view.clone();
+            using (flat)
+            {
+                // The usual case, a tensor that is its whole storage, needs no copy: a view keeps the storage alive.
+                if (offset == 0 && shape.Aggregate(1L, (n, d) => n * d) == storage.Count && IsContiguous()) return flat.reshape(shape);
+                using var view = flat.as_strided(shape, stride, offset);
+                return view.clone();
+            }
+        }
+
+        private bool IsContiguous()
+        {
+            long expected = 1;
+            for (int i = shape.Length - 1; i >= 0; i--)
+            {
+                if (shape[i] != 1 && stride[i] != expected) return false;
+                expected *= shape[i];
+            }
+            return true;
         }
     }
 

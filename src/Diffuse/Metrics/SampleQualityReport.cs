@@ -32,7 +32,8 @@ public sealed record SampleQualityReport
     [JsonPropertyName("real_vs_real_precision")] public double RealVsRealPrecision { get; init; }
     [JsonPropertyName("real_vs_real_recall")] public double RealVsRealRecall { get; init; }
     [JsonPropertyName("real_vs_real_count")] public int FloorCount { get; init; }
-    /// <summary>KID is averaged over this many random subsets of <see cref="KidSubsetSize"/> features of each set.</summary>
+    /// <summary>KID is averaged over this many random subsets of <see cref="KidSubsetSize"/> features of each set
+    /// (the floor's of min(1000, <see cref="FloorCount"/>)).</summary>
     [JsonPropertyName("kid_subsets")] public int KidSubsets { get; init; }
     [JsonPropertyName("kid_subset_size")] public int KidSubsetSize { get; init; }
     /// <summary>The neighbour whose distance sets each ball's radius in precision and recall.</summary>
