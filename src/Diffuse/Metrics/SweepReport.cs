@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Diffuse.IO;
@@ -19,6 +20,7 @@ public sealed record SweepReport
     [JsonPropertyName("real_vs_real_count")] public int FloorCount { get; init; }
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
 
+    /// <summary>Writes the report atomically; sampler names such as dpm++ stay readable (no \u002B escapes).</summary>
     public void Save(string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
 }
