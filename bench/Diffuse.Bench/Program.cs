@@ -3,8 +3,8 @@ using Diffuse.Bench;
 
 // Usage: dotnet run -c Release --project bench/Diffuse.Bench -- sampling-overhead [batch] [steps] [repeats]
 //        dotnet run -c Release --project bench/Diffuse.Bench -- unet-speed
-//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [cases,...]
-//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [cases,...]
+//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [first] [count] [png-folder|-] [steps,...] [cases,...]
+//        dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [first] [count] [png-folder|-] [steps,...] [cases,...]
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
 if (mode == "unet-speed")
@@ -42,15 +42,20 @@ if (mode == "guidance-accuracy")
 }
 if (mode == "inversion")
 {
-    // inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [case,...] (cases: see InversionReconstruction)
+    // inversion MODEL_DIR IMAGES_IDX [first] [count] [png-folder|-] [steps,...] [case,...] (cases: see InversionReconstruction)
     if (args.Length < 3) { Console.Error.WriteLine("error: inversion needs MODEL_DIR IMAGES_IDX"); return 1; }
-    int count = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32;
-    string? pngFolder = args.Length > 4 && args[4] != "-" ? args[4] : null;
-    int[] stepCounts = args.Length > 5 ? args[5].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [10, 50, 200];
-    string[] cases = args.Length > 6 ? args[6].Split(',') : InversionReconstruction.DefaultCases;
-    var inversion = InversionReconstruction.Run(args[1], args[2], count, stepCounts, pngFolder, cases);
+    int first = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
+    int count = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 32;
+    string? pngFolder = args.Length > 5 && args[5] != "-" ? args[5] : null;
+    int[] stepCounts = args.Length > 6 ? args[6].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [10, 50, 200];
+    string[] cases = args.Length > 7 ? args[7].Split(',') : InversionReconstruction.DefaultCases;
+    var measured = InversionReconstruction.Run(args[1], args[2], first, count, stepCounts, pngFolder, cases);
     var inversionFile = Path.Combine("bench", "results", "inversion.json");
-    InversionReconstruction.Write(inversion, inversionFile);
+    var all = InversionReconstruction.Write(measured, inversionFile);
+    Console.WriteLine("all images measured so far:");
+    foreach (var r in all.Summary)
+        Console.WriteLine(FormattableString.Invariant(
+            $"{r.Case,-22} {r.Steps,4} steps, {r.Images,3} images: RMSE {r.MeanRmse,6:F2}  PSNR mean {r.MeanPsnr,5:F1} median {r.MedianPsnr,5:F1} dB  max {r.WorstMaxAbs,5:F1}  noise mean {r.NoiseMean,6:F3} std {r.NoiseStd,5:F3}"));
     Console.WriteLine($"wrote {inversionFile}");
     return 0;
 }
