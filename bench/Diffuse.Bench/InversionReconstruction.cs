@@ -21,26 +21,34 @@ public static class InversionReconstruction
 {
     public static readonly string[] DefaultCases = ["true", "true-noclip", "null-noclip"];
 
-    public sealed record Row(string Case, bool InvertClip, bool DecodeClip, int Steps, int Images, double MeanRmse, double MeanPsnr,
-                             double MedianPsnr, double WorstMaxAbs, double NoiseMean, double NoiseStd, double Seconds);
+    /// <summary>One image of one case at one step count; a run may cover some images only, the file gathers them.</summary>
+    public sealed record ImageResult(string Case, int Steps, int Index, long Label, double Rmse, double Psnr, double MaxAbs,
+                                     double NoiseMean, double NoiseStd);
+
+    /// <summary>A case at a step count over the images measured so far.</summary>
+    public sealed record Row(string Case, int Steps, int Images, double MeanRmse, double MeanPsnr, double MedianPsnr,
+                             double WorstMaxAbs, double NoiseMean, double NoiseStd);
+
+    public sealed record Results(IReadOnlyList<Row> Summary, IReadOnlyList<ImageResult> Images);
 
     /// <param name="pngFolder">where to write the test images and, per case, a grid of originals and reconstructions</param>
-    public static IReadOnlyList<Row> Run(string modelFolder, string imagesIdx, int count, int[] stepCounts, string? pngFolder,
-                                         IReadOnlyList<string> cases)
+    public static IReadOnlyList<ImageResult> Run(string modelFolder, string imagesIdx, int first, int count, int[] stepCounts,
+                                                 string? pngFolder, IReadOnlyList<string> cases)
     {
         var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
         using var model = module as UNet2DModel ?? throw new DiffuseException($"{modelFolder}: not a UNet2DModel folder");
         using var all = IdxReader.ReadImages(imagesIdx);
-        using var images = all.narrow(0, 0, count).contiguous();
+        using var images = all.narrow(0, first, count).contiguous();
         var labelsPath = DatasetLoader.FindLabelsBeside(imagesIdx) ?? throw new DiffuseException($"{imagesIdx}: no labels file beside it");
-        using var trueLabels = tensor(IdxReader.ReadLabels(labelsPath).Take(count).ToArray());
+        var labelValues = IdxReader.ReadLabels(labelsPath).Skip(first).Take(count).ToArray();
+        using var trueLabels = tensor(labelValues);
         using var nullLabels = model.Config.NullClass is int nullClass ? full([count], nullClass, dtype: int64) : null;
         if (pngFolder is not null)
         {
             Directory.CreateDirectory(pngFolder);
-            ImageGrid.SaveEach(images, pngFolder, "test-");
+            ImageGrid.SaveEach(images, pngFolder, $"test-from-{first}-");
         }
-        var rows = new List<Row>();
+        var results = new List<ImageResult>();
         foreach (var name in cases)
         {
             var flags = name.Split('-');
@@ -65,12 +73,15 @@ public static class InversionReconstruction
                 var back = DdimInversion.Reconstruct(model, schedulerConfig with { ClipSample = decodeClip }, noise, steps, labels);
                 double seconds = clock.Elapsed.TotalSeconds;
                 var errors = ReconstructionError.PerImage(images, back);
-                var psnr = errors.Select(e => e.Psnr).Order().ToArray();
-                var row = new Row(name, invertClip, decodeClip, steps, count, errors.Average(e => e.Rmse), psnr.Average(), psnr[psnr.Length / 2],
-                    errors.Max(e => e.MaxAbs), noise.mean().item<float>(), noise.std().item<float>(), seconds);
-                rows.Add(row);
+                for (int i = 0; i < count; i++)
+                {
+                    using var one = noise[i];
+                    results.Add(new ImageResult(name, steps, first + i, labelValues[i], errors[i].Rmse, errors[i].Psnr, errors[i].MaxAbs,
+                        one.mean().item<float>(), one.std().item<float>()));
+                }
+                var row = Summarise(results.Where(r => r.Case == name && r.Steps == steps).ToList());
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{name,-22} {steps,4} steps: RMSE {row.MeanRmse,6:F2}  PSNR mean {row.MeanPsnr,5:F1} median {row.MedianPsnr,5:F1} dB  max {row.WorstMaxAbs,5:F1}  noise mean {row.NoiseMean,6:F3} std {row.NoiseStd,5:F3}  {seconds,5:F0} s"));
+                    $"{name,-22} {steps,4} steps, images {first}..{first + count - 1}: RMSE {row.MeanRmse,6:F2}  PSNR mean {row.MeanPsnr,5:F1} median {row.MedianPsnr,5:F1} dB  max {row.WorstMaxAbs,5:F1}  noise mean {row.NoiseMean,6:F3} std {row.NoiseStd,5:F3}  {seconds,5:F0} s"));
                 reconstructions.Add(back);
             }
             if (pngFolder is not null)
@@ -78,11 +89,19 @@ public static class InversionReconstruction
                 // Rows: the originals, then the reconstruction at each step count; the first 16 images.
                 int shown = Math.Min(16, count);
                 using var grid = cat([images.narrow(0, 0, shown), .. reconstructions.Select(r => r.narrow(0, 0, shown))]);
-                ImageGrid.SavePng(grid, Path.Combine(pngFolder, $"reconstructions-{name}.png"), columns: shown, scale: 2);
+                ImageGrid.SavePng(grid, Path.Combine(pngFolder, $"reconstructions-{name}-from-{first}.png"), columns: shown, scale: 2);
             }
             foreach (var r in reconstructions) r.Dispose();
         }
-        return rows;
+        return results;
+    }
+
+    static Row Summarise(IReadOnlyList<ImageResult> images)
+    {
+        var psnr = images.Select(r => r.Psnr).Order().ToArray();
+        double median = psnr.Length % 2 == 1 ? psnr[psnr.Length / 2] : (psnr[psnr.Length / 2 - 1] + psnr[psnr.Length / 2]) / 2;
+        return new Row(images[0].Case, images[0].Steps, images.Count, images.Average(r => r.Rmse), psnr.Average(), median,
+            images.Max(r => r.MaxAbs), images.Average(r => r.NoiseMean), images.Average(r => r.NoiseStd));
     }
 
     static readonly JsonSerializerOptions Json = new()
@@ -91,12 +110,16 @@ public static class InversionReconstruction
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>Merges into the rows already in <paramref name="path"/> (a run may measure only some cases), replacing equal cases.</summary>
-    public static void Write(IReadOnlyList<Row> rows, string path)
+    /// <summary>Merges into the images already in <paramref name="path"/> (replacing the same case, steps and image) and
+    /// rewrites the summary over all of them.</summary>
+    public static Results Write(IReadOnlyList<ImageResult> images, string path)
     {
-        var old = File.Exists(path) ? JsonSerializer.Deserialize<List<Row>>(File.ReadAllText(path), Json) ?? [] : [];
-        var merged = old.Where(o => !rows.Any(r => r.Case == o.Case && r.Steps == o.Steps && r.Images == o.Images))
-            .Concat(rows).OrderBy(r => r.Case).ThenBy(r => r.Steps).ToList();
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(merged, Json) + "\n");
+        var old = File.Exists(path) ? JsonSerializer.Deserialize<Results>(File.ReadAllText(path), Json)?.Images ?? [] : [];
+        var merged = old.Where(o => !images.Any(r => r.Case == o.Case && r.Steps == o.Steps && r.Index == o.Index))
+            .Concat(images).OrderBy(r => r.Case).ThenBy(r => r.Steps).ThenBy(r => r.Index).ToList();
+        var summary = merged.GroupBy(r => (r.Case, r.Steps)).Select(g => Summarise(g.ToList())).ToList();
+        var results = new Results(summary, merged);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(results, Json) + "\n");
+        return results;
     }
 }

@@ -12,7 +12,7 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- compare [rounds]       (speed settings, before/after alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- reduced-precision MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inpainting-quality MODEL_DIR CLASSIFIER_DIR DATA [count] [steps] [jump] [resample]
-//   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [count] [png-folder|-] [steps,...] [cases,...]
+//   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [first] [count] [png-folder|-] [steps,...] [cases,...]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- trainer-parts [preset] (where a training step's time goes)
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
@@ -101,11 +101,15 @@ switch (mode)
     case "inversion":
     {
         if (args.Length < 3) { Console.Error.WriteLine("error: inversion needs MODEL_DIR IMAGES_IDX"); return 1; }
-        string? pngFolder = args.Length > 4 && args[4] != "-" ? args[4] : null;
-        int[] stepCounts = args.Length > 5 ? args[5].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [10, 50, 200];
-        string[] cases = args.Length > 6 ? args[6].Split(',') : InversionReconstruction.DefaultCases;
-        var inversion = InversionReconstruction.Run(args[1], args[2], IntArg(3, 32), stepCounts, pngFolder, cases);
-        InversionReconstruction.Write(inversion, Results("inversion.json"));
+        string? pngFolder = args.Length > 5 && args[5] != "-" ? args[5] : null;
+        int[] stepCounts = args.Length > 6 ? args[6].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [10, 50, 200];
+        string[] cases = args.Length > 7 ? args[7].Split(',') : InversionReconstruction.DefaultCases;
+        var measured = InversionReconstruction.Run(args[1], args[2], IntArg(3, 0), IntArg(4, 32), stepCounts, pngFolder, cases);
+        var all = InversionReconstruction.Write(measured, Results("inversion.json"));
+        Console.WriteLine("all images measured so far:");
+        foreach (var r in all.Summary)
+            Console.WriteLine(FormattableString.Invariant(
+                $"{r.Case,-22} {r.Steps,4} steps, {r.Images,3} images: RMSE {r.MeanRmse,6:F2}  PSNR mean {r.MeanPsnr,5:F1} median {r.MedianPsnr,5:F1} dB  max {r.WorstMaxAbs,5:F1}  noise mean {r.NoiseMean,6:F3} std {r.NoiseStd,5:F3}"));
         Console.WriteLine($"wrote {Results("inversion.json")}");
         return 0;
     }
