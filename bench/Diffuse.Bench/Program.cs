@@ -12,6 +12,7 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- compare [rounds]       (speed settings, before/after alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- reduced-precision MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- trainer-parts [preset] (where a training step's time goes)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- wait-policy CLI_DLL [preset] [rounds]  (OpenMP ACTIVE vs PASSIVE, alternately)
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 string Results(string file) => Path.Combine("bench", "results", file);
@@ -59,6 +60,15 @@ switch (mode)
         Console.WriteLine($"wrote {Results($"trainer-parts-{preset}.json")}");
         return 0;
     }
+    case "wait-policy":
+    {
+        if (args.Length < 2) { Console.Error.WriteLine("error: wait-policy needs the path of Diffuse.Cli.dll"); return 1; }
+        var preset = args.Length > 2 ? args[2] : "default";
+        var rows = WaitPolicy.Run(args[1], preset, IntArg(3, 3));
+        WaitPolicy.Write(rows, Results($"wait-policy-{preset}.json"));
+        Console.WriteLine($"wrote {Results($"wait-policy-{preset}.json")}");
+        return 0;
+    }
     case "reduced-precision":
     {
         if (args.Length < 3) { Console.Error.WriteLine("error: reduced-precision needs MODEL_DIR CLASSIFIER_DIR"); return 1; }
@@ -95,6 +105,6 @@ switch (mode)
         return 0;
     }
     default:
-        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, trainer-parts or reduced-precision)");
+        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, trainer-parts, wait-policy or reduced-precision)");
         return 1;
 }
