@@ -14,6 +14,7 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inpainting-quality MODEL_DIR CLASSIFIER_DIR DATA [count] [steps] [jump] [resample]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [first] [count] [png-folder|-] [steps,...] [cases,...]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- trainer-parts [preset] (where a training step's time goes)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- wait-policy CLI_DLL [preset] [rounds]  (OpenMP ACTIVE vs PASSIVE, alternately)
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 string Results(string file) => Path.Combine("bench", "results", file);
@@ -59,6 +60,15 @@ switch (mode)
         foreach (var p in parts) Console.WriteLine($"{p.Part,-34} {p.Times.MedianMs,9:F1} ms ({p.Times.MinMs:F1}–{p.Times.MaxMs:F1}), CPU {p.Times.CpuMedianMs:F1} ms");
         TrainerParts.Write(parts, Results($"trainer-parts-{preset}.json"));
         Console.WriteLine($"wrote {Results($"trainer-parts-{preset}.json")}");
+        return 0;
+    }
+    case "wait-policy":
+    {
+        if (args.Length < 2) { Console.Error.WriteLine("error: wait-policy needs the path of Diffuse.Cli.dll"); return 1; }
+        var preset = args.Length > 2 ? args[2] : "default";
+        var rows = WaitPolicy.Run(args[1], preset, IntArg(3, 3));
+        WaitPolicy.Write(rows, Results($"wait-policy-{preset}.json"));
+        Console.WriteLine($"wrote {Results($"wait-policy-{preset}.json")}");
         return 0;
     }
     case "reduced-precision":
@@ -126,6 +136,6 @@ switch (mode)
         return 0;
     }
     default:
-        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, trainer-parts, reduced-precision, inpainting-quality or inversion)");
+        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, trainer-parts, wait-policy, reduced-precision, inpainting-quality or inversion)");
         return 1;
 }

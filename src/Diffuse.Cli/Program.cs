@@ -1,3 +1,4 @@
 using Diffuse.Cli;
 
+OpenMpWaitPolicy.PreferPassive();
 return DiffuseApp.Run(args);
