@@ -17,16 +17,18 @@ namespace Diffuse.Bench;
 /// </summary>
 public static class Comparisons
 {
-    public static IReadOnlyList<Alternation.Result> Run(int warmups, int rounds, Action<string>? onComparison = null)
+    /// <param name="only">run only the comparisons whose name contains this (threads, resnet, attention, sampling)</param>
+    public static IReadOnlyList<Alternation.Result> Run(int warmups, int rounds, string? only = null, Action<string>? onComparison = null)
     {
+        bool Wanted(string name) => only is null || name.Contains(only, StringComparison.OrdinalIgnoreCase);
         var results = new List<Alternation.Result>();
         int cores = Environment.ProcessorCount;
 
         // Threads: libtorch's default (one per core) against a single thread. A busy machine may favour
         // one thread (no waiting for a second core), an idle one should favour all cores.
-        onComparison?.Invoke("threads");
-        foreach (var preset in new[] { ModelPresets.Default })
+        foreach (var preset in Wanted("threads") ? new[] { ModelPresets.Default } : [])
         {
+            onComparison?.Invoke("threads");
             var config = ModelPresets.UNet(preset, 1, 28);
             using var model = new UNet2DModel(config);
             model.eval();
@@ -46,6 +48,7 @@ public static class Comparisons
 
         // ResnetBlock2D's in-place sums and SiLU against the out-of-place original, same weights and inputs
         // (the default preset's 64-channel level at 14×14): inference, and a training forward + backward.
+        if (Wanted("resnet in place"))
         {
             onComparison?.Invoke("resnet block in place");
             manual_seed(0);
@@ -77,10 +80,46 @@ public static class Comparisons
                                         warmups, rounds * 2, () => Train(before), () => Train(after)));
         }
 
-        // Sampling in a narrower float type: the whole DDIM loop, network cast down, scheduler in float32.
-        foreach (var preset in new[] { ModelPresets.Default, ModelPresets.Small })
+        // Attention through libtorch's fused scaled_dot_product_attention against the written-out softmax(QKᵀ/√d)V,
+        // same weights and inputs: the mid-block attention of the pt-tiny reference net (64 channels, 16×16 tokens,
+        // head dim 8) and of the small one (128 channels, 8×8 tokens), inference and a training forward + backward.
+        foreach (var (channels, side) in Wanted("attention") ? new[] { (64, 16), (128, 8) } : [])
         {
-            foreach (var dtype in new[] { ScalarType.BFloat16, ScalarType.Float16 })
+            onComparison?.Invoke($"attention {channels}ch {side}×{side}");
+            manual_seed(0);
+            using var after = new SpatialSelfAttention(channels, 8, 8, 1e-5);
+            using var before = new Before.SpatialSelfAttentionBefore(channels, 8, 8, 1e-5);
+            before.load_state_dict(after.state_dict());
+            using var x = randn(64, channels, side, side);
+            using (no_grad())
+            {
+                using var a = after.forward(x);
+                using var b = before.forward(x);
+                if (!a.allclose(b, rtol: 1e-4, atol: 1e-5)) throw new InvalidOperationException("fused attention differs from the written-out one");
+            }
+            void Infer(nn.Module<Tensor, Tensor> block)
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                block.forward(x);
+            }
+            void Train(nn.Module<Tensor, Tensor> block)
+            {
+                using var scope = NewDisposeScope();
+                block.forward(x).sum().backward();
+            }
+            results.Add(Alternation.Run("attention", $"{channels}ch {side}×{side} tokens forward, batch 64", "QKᵀ softmax V", "fused SDPA",
+                                        warmups, rounds * 2, () => Infer(before), () => Infer(after)));
+            results.Add(Alternation.Run("attention", $"{channels}ch {side}×{side} tokens fwd+bwd, batch 64", "QKᵀ softmax V", "fused SDPA",
+                                        warmups, rounds * 2, () => Train(before), () => Train(after)));
+        }
+
+        // Sampling in a narrower float type: the whole DDIM loop, network cast down, scheduler in float32.
+        foreach (var preset in Wanted("sampling") ? new[] { ModelPresets.Default, ModelPresets.Small } : [])
+        {
+            // float16 only on the default preset: this CPU has no float16 kernels (measured 23× slower than float32),
+            // and the small preset's float16 loops alone took twenty minutes.
+            foreach (var dtype in preset == ModelPresets.Default ? new[] { ScalarType.BFloat16, ScalarType.Float16 } : [ScalarType.BFloat16])
             {
                 onComparison?.Invoke($"{preset} sampling in {InferenceDTypes.Name(dtype)}");
                 var config = ModelPresets.UNet(preset, 1, 28);

@@ -35,6 +35,7 @@ public static class InpaintingQuality
         using var mask = ones(1, 1, size, size);
         mask[.., .., TensorIndex.Slice(size / 2, size), ..] = tensor(0f);   // keep the top half, generate the bottom
 
+        var completions = new List<Tensor>();
         var rows = new List<Row> { new("original (floor)", 0, 0, 0, 0, count, ClassifierFrechetDistance.Between(classifier, masked, reference), 0) };
         foreach (var (name, r) in new[] { ("replace", 1), ("repaint", resample) })
         {
@@ -57,8 +58,16 @@ public static class InpaintingQuality
             double seconds = clock.Elapsed.TotalSeconds;
             rows.Add(new Row(name, steps, r == 1 ? 0 : jump, r, steps * r, count,
                 ClassifierFrechetDistance.Between(classifier, completed.clamp(-1, 1), reference), seconds));
-            ImageGrid.SavePng(completed[TensorIndex.Slice(0, 32)], Path.Combine("bench", "results", $"inpainting-{name}.png"), columns: 8);
+            completions.Add(completed[TensorIndex.Slice(0, Math.Min(16, count))].clone());
         }
+        // Original | what the model was given (the generated half grey) | replace | RePaint, for the first 16 images.
+        using (var shown = masked[TensorIndex.Slice(0, Math.Min(16, count))])
+        using (var given = shown * mask)
+        {
+            ComparisonGrid.SavePng([shown, given, .. completions], Path.Combine("bench", "results", $"inpainting-comparison-{count}-{steps}.png"),
+                                   groupsPerRow: 4, scale: 2);
+        }
+        foreach (var c in completions) c.Dispose();
         return rows;
     }
 

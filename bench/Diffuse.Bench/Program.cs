@@ -9,8 +9,8 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- unet-speed             (all bench cases; as diffuse bench)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- guidance-accuracy MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- micro [filter]         (BenchmarkDotNet: scheduler steps, blocks, UNet forward)
-//   dotnet run -c Release --project bench/Diffuse.Bench -- compare [rounds]       (speed settings, before/after alternately)
-//   dotnet run -c Release --project bench/Diffuse.Bench -- reduced-precision MODEL_DIR CLASSIFIER_DIR [per-class] [steps]
+//   dotnet run -c Release --project bench/Diffuse.Bench -- compare [rounds] [only] (speed settings, before/after alternately)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- reduced-precision MODEL_DIR CLASSIFIER_DIR [per-class] [steps] [dtypes]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inpainting-quality MODEL_DIR CLASSIFIER_DIR DATA [count] [steps] [jump] [resample]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [first] [count] [png-folder|-] [steps,...] [cases,...]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- trainer-parts [preset] (where a training step's time goes)
@@ -44,12 +44,12 @@ switch (mode)
     }
     case "compare":
     {
-        var results = Comparisons.Run(warmups: 2, rounds: IntArg(1, 10), name => Console.WriteLine($"comparing {name}"));
+        var results = Comparisons.Run(warmups: 2, rounds: IntArg(1, 10), only: args.Length > 2 ? args[2] : null, name => Console.WriteLine($"comparing {name}"));
         Console.WriteLine($"{"comparison",-16} {"workload",-34} {"before",-10} {"after",-10} {"before ms",10} {"after ms",10} {"speed-up",8} {"cpu s-up",8}");
         foreach (var r in results)
             Console.WriteLine($"{r.Comparison,-16} {r.Workload,-34} {r.Before,-10} {r.After,-10} {r.BeforeTimes.MedianMs,10:F0} {r.AfterTimes.MedianMs,10:F0} {r.Speedup,8:F2} {r.CpuSpeedup,8:F2}");
-        Comparisons.Write(results, Results("compare.json"));
-        Console.WriteLine($"wrote {Results("compare.json")}");
+        Comparisons.Write(results, Results(args.Length > 2 ? $"compare-{args[2]}.json" : "compare.json"));
+        Console.WriteLine($"wrote {Results(args.Length > 2 ? $"compare-{args[2]}.json" : "compare.json")}");
         return 0;
     }
     case "trainer-parts":
@@ -74,7 +74,9 @@ switch (mode)
     case "reduced-precision":
     {
         if (args.Length < 3) { Console.Error.WriteLine("error: reduced-precision needs MODEL_DIR CLASSIFIER_DIR"); return 1; }
-        var rows = ReducedPrecisionQuality.Run(args[1], args[2], IntArg(3, 10), IntArg(4, 50), timingRounds: 6);
+        // [dtypes]: bfloat16 (the default), or bfloat16,float16; float16 has no CPU kernels here and is ~23× slower.
+        var dtypes = (args.Length > 5 ? args[5] : "bfloat16").Split(',').Select(Diffuse.Models.InferenceDTypes.Parse).ToArray();
+        var rows = ReducedPrecisionQuality.Run(args[1], args[2], IntArg(3, 10), IntArg(4, 50), timingRounds: 6, dtypes);
         foreach (var r in rows)
             Console.WriteLine($"{r.DType}: {r.Samples} samples, {r.Steps} steps: max |Δ| {r.MaxAbsDifference:F4}, mean |Δ| {r.MeanAbsDifference:F5}, " +
                               $"8-bit pixels changed {r.PixelsChangedFraction:P1} (max {r.MaxPixelDifference}), accuracy {r.AccuracyFloat32:P1} → {r.AccuracyReduced:P1}, " +
@@ -104,8 +106,8 @@ switch (mode)
         Console.WriteLine($"{"method",-18} {"steps",5} {"jump",4} {"r",3} {"NFE",5} {"FD",8} {"seconds",8}");
         foreach (var r in inpainting)
             Console.WriteLine($"{r.Method,-18} {r.Steps,5} {r.Jump,4} {r.Resample,3} {r.NetworkEvaluations,5} {r.FrechetDistance,8:F2} {r.Seconds,8:F0}");
-        InpaintingQuality.Write(inpainting, Results("inpainting-quality.json"));
-        Console.WriteLine($"wrote {Results("inpainting-quality.json")}");
+        InpaintingQuality.Write(inpainting, Results($"inpainting-quality-{count}-{ddpmSteps}.json"));
+        Console.WriteLine($"wrote {Results($"inpainting-quality-{count}-{ddpmSteps}.json")}");
         return 0;
     }
     case "inversion":

@@ -22,7 +22,8 @@ public static class ReducedPrecisionQuality
                              int MaxPixelDifference, double PixelsChangedFraction, double AccuracyFloat32, double AccuracyReduced,
                              TimingStats Float32Loop, TimingStats ReducedLoop, double Speedup);
 
-    public static IReadOnlyList<Row> Run(string modelFolder, string classifierFolder, int perClass, int steps, int timingRounds)
+    public static IReadOnlyList<Row> Run(string modelFolder, string classifierFolder, int perClass, int steps, int timingRounds,
+                                         IReadOnlyList<ScalarType> dtypes)
     {
         using var classifier = ClassifierFolder.Load(classifierFolder);
         var (fullModule, schedulerConfig) = PipelineFolder.Load(modelFolder);
@@ -49,7 +50,7 @@ public static class ReducedPrecisionQuality
         using var reference = Sample(full, steps);
         double accuracyFull = Accuracy(reference);
         var rows = new List<Row>();
-        foreach (var dtype in new[] { ScalarType.BFloat16, ScalarType.Float16 })
+        foreach (var dtype in dtypes)
         {
             var (module, _) = PipelineFolder.Load(modelFolder);
             using var narrow = module;

@@ -14,12 +14,24 @@ internal static class DefaultModel
 
     public static string Shipped => Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist");
 
-    public static string Resolve(string? option)
+    public const string TrainedSuperResolution = "runs/superres/model";
+
+    public const string SuperResolutionHelp = "Default: runs/superres/model if it exists (what diffuse train --task superres writes), else the Fashion-MNIST ×2 model shipped with diffuse.";
+
+    public static string ShippedSuperResolution => Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist-superres-x2");
+
+    public static string Resolve(string? option) => Resolve(option, Trained, Shipped, "run diffuse train");
+
+    /// <summary>The same choice for diffuse upscale: the trained super-resolution run, else the shipped ×2 model.</summary>
+    public static string ResolveSuperResolution(string? option) =>
+        Resolve(option, TrainedSuperResolution, ShippedSuperResolution, "run diffuse train --task superres");
+
+    static string Resolve(string? option, string trained, string shipped, string howToTrain)
     {
         if (option is not null) return option;
-        if (Directory.Exists(Trained)) return Trained;
-        if (!Directory.Exists(Shipped))
-            throw new DiffuseException($"no --model given, no {Trained} (run diffuse train) and no shipped model at {Shipped}");
-        return Shipped;
+        if (Directory.Exists(trained)) return trained;
+        if (!Directory.Exists(shipped))
+            throw new DiffuseException($"no --model given, no {trained} ({howToTrain}) and no shipped model at {shipped}");
+        return shipped;
     }
 }

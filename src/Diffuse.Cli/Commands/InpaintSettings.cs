@@ -3,12 +3,8 @@ using Spectre.Console.Cli;
 
 namespace Diffuse.Cli.Commands;
 
-public sealed class InpaintSettings : CommandSettings
+public sealed class InpaintSettings : ImageEditSettings
 {
-    [CommandOption("--model <DIR>")]
-    [Description("Model folder in diffusers' layout (an image model). " + DefaultModel.Help)]
-    public string? Model { get; init; }
-
     [CommandOption("--image <FILE.png>")]
     [Description("The image to complete, at the model's size.")]
     public string? Image { get; init; }
@@ -21,14 +17,6 @@ public sealed class InpaintSettings : CommandSettings
     [Description("replace: one pass, known region replaced by the noised image each step (Song et al. 2021); repaint: with resampling (Lugmayr et al. 2022), DDPM only.")]
     [DefaultValue("repaint")]
     public string Method { get; init; } = "repaint";
-
-    [CommandOption("--class <K>")]
-    [Description("Class-conditional models: the class to steer towards (default: none, the model's unconditional half, its null class).")]
-    public string? Class { get; init; }
-
-    [CommandOption("--guidance-scale <W>")]
-    [Description("With --class: classifier-free guidance weight w, as for diffuse sample (0: the plain conditional model).")]
-    public double? GuidanceScale { get; init; }
 
     [CommandOption("--sampler <NAME>")]
     [Description("For replace: ddpm, ddim, dpm++, euler or euler_a (default: the model folder's own). repaint always uses ddpm.")]
@@ -49,18 +37,8 @@ public sealed class InpaintSettings : CommandSettings
     [DefaultValue(50)]
     public int Steps { get; init; } = 50;
 
-    [CommandOption("--seed <N>")]
-    [Description("Seed of the starting noise and of every later draw.")]
-    [DefaultValue(0L)]
-    public long Seed { get; init; }
-
     [CommandOption("--out <FILE.png>")]
     [Description("Where to write the completed image.")]
     [DefaultValue("inpaint.png")]
     public string Out { get; init; } = "inpaint.png";
-
-    [CommandOption("--scale <N>")]
-    [Description("Pixel magnification of the written image.")]
-    [DefaultValue(1)]
-    public int Scale { get; init; } = 1;
 }

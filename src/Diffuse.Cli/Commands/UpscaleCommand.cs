@@ -28,13 +28,14 @@ public sealed class UpscaleCommand : Command<UpscaleSettings>
         if (s.Json is not null && s.Data is null) throw new DiffuseException("--json applies to --data only");
         if (s.Image is not null && !File.Exists(s.Image)) throw new DiffuseException($"{s.Image}: --image file not found");
 
-        var (model, schedulerConfig) = ImageModel.LoadUNet(s.Model, "upscale");
+        var modelFolder = DefaultModel.ResolveSuperResolution(s.Model);
+        var (model, schedulerConfig) = ImageModel.LoadUNet(modelFolder, "upscale");
         using var _ = model;
-        int scale = SuperResolution.ScaleOf(model, s.Model);
+        int scale = SuperResolution.ScaleOf(model, modelFolder);
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddim";
         IScheduler NewScheduler() => SchedulerFactory.Create(sampler, schedulerConfig);
         NewScheduler().Dispose();   // an unknown name fails here, before any work
-        return s.Image is not null ? UpscaleOne(s, model, scale, sampler, NewScheduler) : Evaluate(s, model, scale, sampler, NewScheduler);
+        return s.Image is not null ? UpscaleOne(s, model, scale, sampler, NewScheduler) : Evaluate(s, modelFolder, model, scale, sampler, NewScheduler);
     }
 
     private static int UpscaleOne(UpscaleSettings s, UNet2DModel model, int scale, string sampler, Func<IScheduler> newScheduler)
@@ -53,7 +54,7 @@ public sealed class UpscaleCommand : Command<UpscaleSettings>
         return 0;
     }
 
-    private static int Evaluate(UpscaleSettings s, UNet2DModel model, int scale, string sampler, Func<IScheduler> newScheduler)
+    private static int Evaluate(UpscaleSettings s, string modelFolder, UNet2DModel model, int scale, string sampler, Func<IScheduler> newScheduler)
     {
         var clock = Stopwatch.StartNew();
         var c = model.Config;
@@ -75,7 +76,7 @@ public sealed class UpscaleCommand : Command<UpscaleSettings>
             ComparisonGrid.SavePng([ComparisonGrid.Blocks(result.Low, scale), result.Bicubic, result.Upscaled, result.Original], s.Out, groupsPerRow: 2);
             var report = SuperResolutionReport.From(result.ModelPsnr, result.BicubicPsnr) with
             {
-                Model = Path.GetFullPath(s.Model), Data = s.Data!, Scale = scale, Sampler = sampler, Steps = s.Steps, Seed = s.Seed,
+                Model = Path.GetFullPath(modelFolder), Data = s.Data!, Scale = scale, Sampler = sampler, Steps = s.Steps, Seed = s.Seed,
                 Average = s.Average, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             };
             var json = s.Json ?? Path.ChangeExtension(s.Out, ".json");

@@ -6,9 +6,8 @@ namespace Diffuse.Cli.Commands;
 public sealed class UpscaleSettings : CommandSettings
 {
     [CommandOption("--model <DIR>")]
-    [Description("A super-resolution model folder (from diffuse train --task superres).")]
-    [DefaultValue("runs/superres/model")]
-    public string Model { get; init; } = "runs/superres/model";
+    [Description("A super-resolution model folder (from diffuse train --task superres). " + DefaultModel.SuperResolutionHelp)]
+    public string? Model { get; init; }
 
     [CommandOption("--image <FILE.png>")]
     [Description("The low-resolution image to upscale: the model's size divided by its scale (14×14 for a ×2 model of 28×28 images).")]

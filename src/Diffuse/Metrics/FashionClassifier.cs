@@ -61,34 +61,8 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>, IFeatureExtra
     /// </summary>
     public Tensor Features(Tensor images, int batch = 500, Action<int>? onImages = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         CheckShape(images);
-        bool wasTraining = training;
-        eval();
-        try
-        {
-            using var noGrad = no_grad();
-            var parts = new List<Tensor>();
-            try
-            {
-                for (long start = 0; start < images.shape[0]; start += batch)
-                {
-                    using var scope = NewDisposeScope();
-                    var chunk = images.narrow(0, start, Math.Min(batch, images.shape[0] - start));
-                    parts.Add(Penultimate(chunk).MoveToOuterDisposeScope());
-                    onImages?.Invoke((int)(start + chunk.shape[0]));
-                }
-                return cat(parts, 0);
-            }
-            finally
-            {
-                foreach (var p in parts) p.Dispose();
-            }
-        }
-        finally
-        {
-            train(wasTraining);
-        }
+        return BatchedFeatures.Compute(this, images, batch, Penultimate, onImages);
     }
 
     Tensor IFeatureExtractor.Features(Tensor images, Action<int>? onImages) => Features(images, onImages: onImages);

@@ -95,31 +95,6 @@ public sealed class FidInceptionV3 : nn.Module<Tensor, Tensor>, IFeatureExtracto
     {
         if (images.dim() != 4) throw new DiffuseException($"images have shape [{string.Join(", ", images.shape)}]; expected [N, C, H, W]");
         CheckInput((int)images.shape[1], (int)images.shape[2]);
-        bool wasTraining = training;
-        eval();
-        try
-        {
-            using var noGrad = no_grad();
-            var parts = new List<Tensor>();
-            try
-            {
-                for (long start = 0; start < images.shape[0]; start += Batch)
-                {
-                    using var scope = NewDisposeScope();
-                    var chunk = images.narrow(0, start, Math.Min(Batch, images.shape[0] - start));
-                    parts.Add(forward(chunk).MoveToOuterDisposeScope());
-                    onImages?.Invoke((int)(start + chunk.shape[0]));
-                }
-                return cat(parts, 0);
-            }
-            finally
-            {
-                foreach (var p in parts) p.Dispose();
-            }
-        }
-        finally
-        {
-            train(wasTraining);
-        }
+        return BatchedFeatures.Compute(this, images, Batch, forward, onImages);
     }
 }

@@ -1,0 +1,30 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Diffuse.Cli.Commands;
+
+/// <summary>The options diffuse img2img and diffuse inpaint share: the model, its class and guidance, the seed and the output's magnification.</summary>
+public abstract class ImageEditSettings : CommandSettings
+{
+    [CommandOption("--model <DIR>")]
+    [Description("Model folder in diffusers' layout (an image model). " + DefaultModel.Help)]
+    public string? Model { get; init; }
+
+    [CommandOption("--class <K>")]
+    [Description("Class-conditional models: the class to steer towards (default: none, the model's unconditional half, its null class).")]
+    public string? Class { get; init; }
+
+    [CommandOption("--guidance-scale <W>")]
+    [Description("With --class: classifier-free guidance weight w, as for diffuse sample (0: the plain conditional model).")]
+    public double? GuidanceScale { get; init; }
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed of the starting or added noise and of every later draw.")]
+    [DefaultValue(0L)]
+    public long Seed { get; init; }
+
+    [CommandOption("--scale <N>")]
+    [Description("Pixel magnification of the written image.")]
+    [DefaultValue(1)]
+    public int Scale { get; init; } = 1;
+}
