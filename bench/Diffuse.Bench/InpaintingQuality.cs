@@ -17,8 +17,10 @@ namespace Diffuse.Bench;
 /// </summary>
 public static class InpaintingQuality
 {
+    /// <param name="ClassAccuracy">share of the completed images the classifier assigns to the original's label (null without labels):
+    /// a completion that does not fit the known half (trousers above, a bag below) changes class.</param>
     public sealed record Row(string Method, int Steps, int Jump, int Resample, int NetworkEvaluations, int Count,
-                             double FrechetDistance, double Seconds);
+                             double FrechetDistance, double Seconds, double? ClassAccuracy = null);
 
     public static IReadOnlyList<Row> Run(string modelFolder, string classifierFolder, string data, int count, int steps,
                                          int jump, int resample, int batch = 100)
@@ -35,8 +37,16 @@ public static class InpaintingQuality
         using var mask = ones(1, 1, size, size);
         mask[.., .., TensorIndex.Slice(size / 2, size), ..] = tensor(0f);   // keep the top half, generate the bottom
 
+        using var labels = dataset.Labels?[TensorIndex.Slice(0, count)];
+        double? Accuracy(Tensor images)
+        {
+            if (labels is null) return null;
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return classifier.Logits(images.clamp(-1, 1)).argmax(1).eq(labels).to(ScalarType.Float64).mean().item<double>();
+        }
         var completions = new List<Tensor>();
-        var rows = new List<Row> { new("original (floor)", 0, 0, 0, 0, count, ClassifierFrechetDistance.Between(classifier, masked, reference), 0) };
+        var rows = new List<Row> { new("original (floor)", 0, 0, 0, 0, count, ClassifierFrechetDistance.Between(classifier, masked, reference), 0, Accuracy(masked)) };
         foreach (var (name, r) in new[] { ("replace", 1), ("repaint", resample) })
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -57,7 +67,7 @@ public static class InpaintingQuality
             foreach (var p in parts) p.Dispose();
             double seconds = clock.Elapsed.TotalSeconds;
             rows.Add(new Row(name, steps, r == 1 ? 0 : jump, r, steps * r, count,
-                ClassifierFrechetDistance.Between(classifier, completed.clamp(-1, 1), reference), seconds));
+                ClassifierFrechetDistance.Between(classifier, completed.clamp(-1, 1), reference), seconds, Accuracy(completed)));
             completions.Add(completed[TensorIndex.Slice(0, Math.Min(16, count))].clone());
         }
         // Original | what the model was given (the generated half grey) | replace | RePaint, for the first 16 images.

@@ -103,9 +103,9 @@ switch (mode)
         int count = IntArg(4, 200), ddpmSteps = IntArg(5, 100), jump = IntArg(6, 10), resample = IntArg(7, 5);
         var inpainting = InpaintingQuality.Run(args[1], args[2], args[3], count, ddpmSteps, jump, resample);
         Console.WriteLine($"masked-half test (bottom half generated), {count} images, Fréchet distance in classifier features vs {count} other real images");
-        Console.WriteLine($"{"method",-18} {"steps",5} {"jump",4} {"r",3} {"NFE",5} {"FD",8} {"seconds",8}");
+        Console.WriteLine($"{"method",-18} {"steps",5} {"jump",4} {"r",3} {"NFE",5} {"FD",8} {"class kept",10} {"seconds",8}");
         foreach (var r in inpainting)
-            Console.WriteLine($"{r.Method,-18} {r.Steps,5} {r.Jump,4} {r.Resample,3} {r.NetworkEvaluations,5} {r.FrechetDistance,8:F2} {r.Seconds,8:F0}");
+            Console.WriteLine($"{r.Method,-18} {r.Steps,5} {r.Jump,4} {r.Resample,3} {r.NetworkEvaluations,5} {r.FrechetDistance,8:F2} {r.ClassAccuracy,10:P1} {r.Seconds,8:F0}");
         InpaintingQuality.Write(inpainting, Results($"inpainting-quality-{count}-{ddpmSteps}.json"));
         Console.WriteLine($"wrote {Results($"inpainting-quality-{count}-{ddpmSteps}.json")}");
         return 0;
