@@ -37,9 +37,8 @@ public static class GuidanceAccuracy
             var noise = randn([labels.shape[0], model.Config.InChannels, model.Config.SampleSize, model.Config.SampleSize], generator: generator);
             var guided = new ClassifierFreeGuidance(model, labels, classes, w);
             using var samples = DenoisingLoop.Run(guided, scheduler, noise, steps, generator);
-            using var noGrad = no_grad();
-            var predicted = classifier.Logits(samples.clamp(-1, 1)).argmax(1);
-            double accuracy = predicted.eq(labels).to(float64).mean().item<double>();
+            using var clamped = samples.clamp(-1, 1);
+            double accuracy = ClassifierTrainer.Accuracy(classifier, clamped, labels);
             rows.Add(new Row(w, clippedModelOutput ? $"ddim {steps}, clipped ε" : $"ddim {steps}", (int)labels.shape[0], accuracy));
         }
         return rows;

@@ -41,9 +41,8 @@ public static class InpaintingQuality
         double? Accuracy(Tensor images)
         {
             if (labels is null) return null;
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            return classifier.Logits(images.clamp(-1, 1)).argmax(1).eq(labels).to(ScalarType.Float64).mean().item<double>();
+            using var clamped = images.clamp(-1, 1);
+            return ClassifierTrainer.Accuracy(classifier, clamped, labels);
         }
         var completions = new List<Tensor>();
         var rows = new List<Row> { new("original (floor)", 0, 0, 0, 0, count, ClassifierFrechetDistance.Between(classifier, masked, reference), 0, Accuracy(masked)) };

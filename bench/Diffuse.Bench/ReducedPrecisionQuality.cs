@@ -41,9 +41,8 @@ public static class ReducedPrecisionQuality
         }
         double Accuracy(Tensor samples)
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            return classifier.Logits(samples.clamp(-1, 1)).argmax(1).eq(labels).to(float64).mean().item<double>();
+            using var clamped = samples.clamp(-1, 1);
+            return ClassifierTrainer.Accuracy(classifier, clamped, labels);
         }
         Tensor Pixels(Tensor samples) => ((samples.clamp(-1, 1) + 1) * 127.5).round();
 
