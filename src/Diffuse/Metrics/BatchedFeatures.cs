@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Diffuse.Metrics;
 
 /// <summary>
-/// A feature network's activations over a large image set: in eval mode and without gradients,
+/// A network's outputs (features, logits) over a large image set: in eval mode and without gradients,
 /// <c>batch</c> images at a time so memory stays bounded, the module's training mode restored after.
 /// </summary>
 public static class BatchedFeatures

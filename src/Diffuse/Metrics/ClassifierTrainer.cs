@@ -65,18 +65,8 @@ public sealed class ClassifierTrainer
     public static double Accuracy(FashionClassifier classifier, Tensor images, Tensor labels, int batch = 500)
     {
         classifier.CheckShape(images);
-        bool wasTraining = classifier.training;
-        classifier.eval();
-        using var noGrad = no_grad();
-        long correct = 0;
-        for (long start = 0; start < images.shape[0]; start += batch)
-        {
-            using var scope = NewDisposeScope();
-            long n = Math.Min(batch, images.shape[0] - start);
-            var predicted = classifier.Logits(images.narrow(0, start, n)).argmax(1);
-            correct += predicted.eq(labels.narrow(0, start, n)).sum().item<long>();
-        }
-        classifier.train(wasTraining);
-        return (double)correct / images.shape[0];
+        using var scope = NewDisposeScope();
+        var logits = BatchedFeatures.Compute(classifier, images, batch, classifier.Logits);
+        return (double)logits.argmax(1).eq(labels).sum().item<long>() / images.shape[0];
     }
 }
