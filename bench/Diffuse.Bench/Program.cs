@@ -15,6 +15,8 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- inversion MODEL_DIR IMAGES_IDX [first] [count] [png-folder|-] [steps,...] [cases,...]
 //   dotnet run -c Release --project bench/Diffuse.Bench -- trainer-parts [preset] (where a training step's time goes)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- wait-policy CLI_DLL [preset] [rounds]  (OpenMP ACTIVE vs PASSIVE, alternately)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- malloc CLI_DLL [preset] [rounds]       (glibc malloc default vs kept freed memory, alternately)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- drift SECONDS CASES PARTS [batch]   (per-call times over minutes, e.g. drift 120 pt-tiny forward)
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 string Results(string file) => Path.Combine("bench", "results", file);
@@ -31,9 +33,16 @@ switch (mode)
             .Run(rest, new MicroConfig());
         return 0;
     }
+    case "drift":
+    {
+        var cases = args[2].Split(',');
+        var parts = args[3].Split(',');
+        Drift.Run(double.Parse(args[1], CultureInfo.InvariantCulture), cases, parts, IntArg(4, 64), Console.Out);
+        return 0;
+    }
     case "unet-speed":
     {
-        var report = BenchRunner.Run(new BenchOptions(), (name, part) => Console.WriteLine($"{name}: {part}"));
+        var report = BenchRunner.Run(new BenchOptions(), (name, part, warmup) => Console.WriteLine($"{name}: {part}{(warmup ? " (warm-up)" : "")}"));
         Console.WriteLine($"{"case",-16} {"params",10} {"train ms",9} {"fwd ms",8} {"train img/s",11} {"fwd img/s",9} {"PyTorch train/fwd ms",22}");
         foreach (var r in report.Rows)
             Console.WriteLine($"{r.Case,-16} {r.Parameters,10:N0} {r.Train.MedianMs,9:F0} {r.Forward.MedianMs,8:F0} {r.TrainImagesPerSecond,11:F1} {r.ForwardImagesPerSecond,9:F1} " +
@@ -63,12 +72,14 @@ switch (mode)
         return 0;
     }
     case "wait-policy":
+    case "malloc":
     {
-        if (args.Length < 2) { Console.Error.WriteLine("error: wait-policy needs the path of Diffuse.Cli.dll"); return 1; }
+        if (args.Length < 2) { Console.Error.WriteLine($"error: {mode} needs the path of Diffuse.Cli.dll"); return 1; }
         var preset = args.Length > 2 ? args[2] : "default";
-        var rows = WaitPolicy.Run(args[1], preset, IntArg(3, 3));
-        WaitPolicy.Write(rows, Results($"wait-policy-{preset}.json"));
-        Console.WriteLine($"wrote {Results($"wait-policy-{preset}.json")}");
+        var (before, after) = mode == "malloc" ? ProcessAlternation.Malloc : ProcessAlternation.WaitPolicy;
+        var rows = ProcessAlternation.Run(args[1], preset, IntArg(3, 3), before, after);
+        ProcessAlternation.Write(rows, before, after, Results($"{mode}-{preset}.json"));
+        Console.WriteLine($"wrote {Results($"{mode}-{preset}.json")}");
         return 0;
     }
     case "reduced-precision":
@@ -138,6 +149,6 @@ switch (mode)
         return 0;
     }
     default:
-        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, trainer-parts, wait-policy, reduced-precision, inpainting-quality or inversion)");
+        Console.Error.WriteLine($"error: unknown benchmark '{mode}' (expected sampling-overhead, unet-speed, guidance-accuracy, micro, compare, trainer-parts, wait-policy, malloc, drift, reduced-precision, inpainting-quality or inversion)");
         return 1;
 }

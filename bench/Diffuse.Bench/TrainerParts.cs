@@ -20,7 +20,9 @@ public static class TrainerParts
 
     public static IReadOnlyList<Row> Run(string preset, int batch, int warmups, int repeats)
     {
-        var rows = new List<Row> { new("whole Trainer.TrainStep", UNetSpeed.TrainerStep(preset, 28, batch, warmups, repeats)) };
+        var rows = new List<Row>();
+        using (var whole = UNetSpeed.TrainerStep(preset, 28, batch))
+            rows.Add(new("whole Trainer.TrainStep", TimingStats.Measure(warmups, repeats, whole.Run)));
 
         manual_seed(0);
         var config = ModelPresets.UNet(preset, 1, 28);

@@ -1,4 +1,5 @@
 using Diffuse.Cli;
 
 OpenMpWaitPolicy.PreferPassive();
+GlibcMallocSettings.KeepFreedMemory();
 return DiffuseApp.Run(args);

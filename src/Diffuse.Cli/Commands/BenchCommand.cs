@@ -24,27 +24,35 @@ public sealed class BenchCommand : Command<BenchSettings>
         var options = new BenchOptions
         {
             Cases = cases.ToArray(), Batch = s.Batch, PresetSize = s.Size, SamplingSteps = s.SamplingSteps,
-            Warmups = s.Warmup ?? (s.Quick ? 1 : 3), Repeats = s.Repeats ?? (s.Quick ? 3 : 10),
-            SamplingRepeats = s.Quick ? 1 : 3, SamplingDType = InferenceDTypes.Parse(s.DType),
+            Warmups = s.Warmup ?? (s.Quick ? 1 : 2), BudgetSeconds = s.Budget, SamplingDType = InferenceDTypes.Parse(s.DType),
         };
+        if (s.Repeats is int repeats) options = options.WithFixedRepeats(repeats);
+        else if (s.Quick) options = options.WithFixedRepeats(3) with { SamplingMinRepeats = 1, SamplingMaxRepeats = 1 };
         options.Validate();
         if (s.Threads is int threads) set_num_threads(threads);
 
         BenchReport report = null!;
         if (!AnsiConsole.Profile.Capabilities.Interactive)
-            // Redirected output: one line a part instead of a progress bar redrawn as lines.
-            report = BenchRunner.Run(options, (name, part) => AnsiConsole.MarkupLineInterpolated($"[grey]{name}: {part}[/]"));
+        {
+            // Redirected output: a line when a case and part first runs, not a progress bar redrawn as lines.
+            var told = new HashSet<string>();
+            report = BenchRunner.Run(options, (name, part, warmup) =>
+            {
+                if (told.Add($"{name}: {part}")) AnsiConsole.MarkupLineInterpolated($"[grey]{name}: {part}[/]");
+                else if (!warmup && told.Add($"{name}: {part} timed")) AnsiConsole.MarkupLineInterpolated($"[grey]{name}: {part}, timed rounds[/]");
+            });
+        }
         else
             AnsiConsole.Progress()
                 .AutoClear(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>
                 {
-                    int parts = options.Cases.Sum(name => BenchCases.Get(name, options.PresetSize).Method == BenchMethod.Trainer && options.SamplingSteps > 0 ? 3 : 2);
-                    var task = ctx.AddTask("bench", maxValue: parts);
-                    report = BenchRunner.Run(options, (name, part) =>
+                    // The bar counts the fewest calls; pieces whose median is still uncertain may run more.
+                    var task = ctx.AddTask("bench", maxValue: BenchRunner.FewestCalls(options));
+                    report = BenchRunner.Run(options, (name, part, warmup) =>
                     {
-                        task.Description = Markup.Escape($"{name}: {part}");
+                        task.Description = Markup.Escape($"{name}: {part}{(warmup ? " (warm-up)" : "")}");
                         task.Increment(1);
                     });
                 });
@@ -65,8 +73,8 @@ public sealed class BenchCommand : Command<BenchSettings>
 
     private static Table TrainingTable(BenchReport report)
     {
-        var table = new Table().Title($"training, batch {report.Rows[0].Batch}, median of {report.Repeats} after {report.Warmups} warm-ups")
-            .AddColumns("case", "params", "step ms (min–max)", "steps/s", "images/s", "GFLOP/s (% peak)", "PyTorch ms");
+        var table = new Table().Title($"training, batch {report.Rows[0].Batch}, median ± 95 % interval of n interleaved calls after {report.Warmups} warm-ups")
+            .AddColumns("case", "params", "step ms ± % (min), n", "steps/s", "images/s", "GFLOP/s (% peak)", "PyTorch ms");
         foreach (var r in report.Rows)
             table.AddRow(Markup.Escape(r.Case), r.Parameters.ToString("N0", CultureInfo.InvariantCulture), Range(r.Train),
                 F(r.TrainStepsPerSecond, 2), F(r.TrainImagesPerSecond, 1), Rate(report, r.TrainGflops), Reference(r.PyTorch?.TrainStepMs));
@@ -76,7 +84,7 @@ public sealed class BenchCommand : Command<BenchSettings>
     private static Table InferenceTable(BenchReport report, BenchOptions options)
     {
         var table = new Table().Title($"inference, batch {report.Rows[0].Batch}; sampling: DDIM {options.SamplingSteps} steps, {InferenceDTypes.Name(options.SamplingDType)}")
-            .AddColumns("case", "MMAC/image", "forward ms (min–max)", "images/s", "GFLOP/s (% peak)", "PyTorch ms", "sampling ms/eval", "sampled images/s");
+            .AddColumns("case", "MMAC/image", "forward ms ± % (min), n", "images/s", "GFLOP/s (% peak)", "PyTorch ms", "sampling ms/eval", "sampled images/s");
         foreach (var r in report.Rows)
             table.AddRow(Markup.Escape(r.Case), F(r.ForwardMacsPerImage / 1e6, 1), Range(r.Forward), F(r.ForwardImagesPerSecond, 1),
                 Rate(report, r.ForwardGflops), Reference(r.PyTorch?.ForwardMs),
@@ -84,7 +92,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         return table;
     }
 
-    private static string Range(TimingStats t) => $"{F(t.MedianMs, 0)} ({F(t.MinMs, 0)}–{F(t.MaxMs, 0)})";
+    private static string Range(TimingStats t) => $"{F(t.MedianMs, 0)} ± {F(t.MedianIntervalPercent, 1)} % ({F(t.MinMs, 0)}), {t.Count}";
 
     private static string Rate(BenchReport report, double gflops) =>
         report.PeakPercent(gflops) is double p ? $"{F(gflops, 1)} ({F(p, 1)} %)" : F(gflops, 1);

@@ -15,15 +15,20 @@ public sealed class BenchSettings : CommandSettings
     public int Batch { get; init; } = 64;
 
     [CommandOption("--warmup <N>")]
-    [Description("Untimed calls before the timed ones (default 3; 1 with --quick).")]
+    [Description("Untimed calls of each piece before the timed ones (default 2; 1 with --quick).")]
     public int? Warmup { get; init; }
 
     [CommandOption("--repeats <N>")]
-    [Description("Timed calls; the median is reported with min and max (default 10; 3 with --quick).")]
+    [Description("Exactly this many timed calls of each piece. Default: as many as --budget allows (at least 6 of a training step or forward pass, 3 of a sampling loop) until the median's 95 % interval is within ±2.5 %.")]
     public int? Repeats { get; init; }
 
+    [CommandOption("--budget <SECONDS>")]
+    [Description("Seconds of timed rounds after which pieces stop once they have their fewest calls (warm-ups and set-up not counted).")]
+    [DefaultValue(170.0)]
+    public double Budget { get; init; } = 170;
+
     [CommandOption("--quick")]
-    [Description("A fast look: presets tiny and default, 1 warm-up, 3 repeats, one sampling loop.")]
+    [Description("A fast look: presets tiny and default, 1 warm-up, 3 timed calls of each piece, one sampling loop.")]
     public bool Quick { get; init; }
 
     [CommandOption("--size <N>")]

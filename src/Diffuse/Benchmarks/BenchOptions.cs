@@ -7,25 +7,43 @@ public sealed record BenchOptions
 {
     public IReadOnlyList<string> Cases { get; init; } = BenchCases.Names;
     public int Batch { get; init; } = 64;
-    public int Warmups { get; init; } = 3;
-    public int Repeats { get; init; } = 10;
+    public int Warmups { get; init; } = 2;
+    /// <summary>Fewest timed calls of a training step or forward pass (6: the fewest with a 95 % interval of the median).</summary>
+    public int MinRepeats { get; init; } = 6;
+    /// <summary>Most timed calls of a training step or forward pass.</summary>
+    public int MaxRepeats { get; init; } = 40;
     /// <summary>Image side of the preset cases (the perf cases are 32×32 by definition).</summary>
     public int PresetSize { get; init; } = 28;
     /// <summary>DDIM steps of a timed sampling loop (preset cases only); 0 skips sampling.</summary>
     public int SamplingSteps { get; init; } = 10;
-    /// <summary>Timed sampling loops; each is <see cref="SamplingSteps"/> forward passes, so fewer than <see cref="Repeats"/>.</summary>
-    public int SamplingRepeats { get; init; } = 3;
+    /// <summary>Fewest timed sampling loops; each is <see cref="SamplingSteps"/> forward passes, so fewer than the others.</summary>
+    public int SamplingMinRepeats { get; init; } = 3;
+    public int SamplingMaxRepeats { get; init; } = 8;
     public ScalarType SamplingDType { get; init; } = ScalarType.Float32;
+    /// <summary>Timed rounds after which a piece stops once it has its minimum (warm-ups not counted).</summary>
+    public double BudgetSeconds { get; init; } = 170;
+    /// <summary>A piece stops early when its median's 95 % interval is within ± this percentage.</summary>
+    public double TargetPercent { get; init; } = 2.5;
+
+    /// <summary>Exactly <paramref name="repeats"/> timed calls of everything: no budget, no early stop.</summary>
+    public BenchOptions WithFixedRepeats(int repeats) => this with
+    {
+        MinRepeats = repeats, MaxRepeats = repeats, SamplingMinRepeats = repeats, SamplingMaxRepeats = repeats,
+    };
 
     public void Validate()
     {
         if (Cases.Count == 0) throw new DiffuseException("--presets must name at least one case");
         foreach (var name in Cases) BenchCases.Get(name, PresetSize);
+        if (Cases.Distinct().Count() != Cases.Count) throw new DiffuseException($"--presets names a case twice ({string.Join(",", Cases)})");
         if (Batch <= 0) throw new DiffuseException($"--batch must be positive (got {Batch})");
         if (Warmups < 0) throw new DiffuseException($"--warmup must be 0 or more (got {Warmups})");
-        if (Repeats <= 0) throw new DiffuseException($"--repeats must be positive (got {Repeats})");
+        if (MinRepeats <= 0 || SamplingMinRepeats <= 0) throw new DiffuseException($"--repeats must be positive (got {Math.Min(MinRepeats, SamplingMinRepeats)})");
+        if (MaxRepeats < MinRepeats || SamplingMaxRepeats < SamplingMinRepeats)
+            throw new DiffuseException("the most repeats must not be fewer than the fewest");
         if (PresetSize < 4) throw new DiffuseException($"--size must be at least 4 (got {PresetSize})");
         if (SamplingSteps < 0) throw new DiffuseException($"--sampling-steps must be 0 (skip) or positive (got {SamplingSteps})");
-        if (SamplingRepeats <= 0) throw new DiffuseException($"sampling repeats must be positive (got {SamplingRepeats})");
+        if (!(BudgetSeconds >= 0)) throw new DiffuseException($"--budget must be 0 or more seconds (got {BudgetSeconds})");
+        if (!(TargetPercent > 0)) throw new DiffuseException($"the target interval must be positive (got {TargetPercent})");
     }
 }

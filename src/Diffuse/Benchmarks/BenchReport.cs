@@ -13,7 +13,10 @@ public sealed record BenchReport
     public required int IntraOpThreads { get; init; }
     public required int InteropThreads { get; init; }
     public required int Warmups { get; init; }
-    public required int Repeats { get; init; }
+    public required int MinRepeats { get; init; }
+    public required int MaxRepeats { get; init; }
+    public required double BudgetSeconds { get; init; }
+    public required double TargetPercent { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
     public required IReadOnlyList<BenchRow> Rows { get; init; }
 

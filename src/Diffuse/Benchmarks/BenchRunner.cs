@@ -4,57 +4,84 @@ using static TorchSharp.torch;
 
 namespace Diffuse.Benchmarks;
 
-/// <summary>Runs the cases of a <see cref="BenchOptions"/> one after another and gathers a <see cref="BenchReport"/>.</summary>
+/// <summary>
+/// Sets up every case of a <see cref="BenchOptions"/> (training step, forward pass and, for the presets,
+/// a sampling loop), times them all together with <see cref="InterleavedTimer"/>, and gathers a
+/// <see cref="BenchReport"/>.
+/// </summary>
 public static class BenchRunner
 {
     public static IReadOnlyList<string> Notes { get; } =
     [
-        "times are wall-clock medians over the repeats after the warm-ups; spread = (max - min) / median",
+        "times are wall-clock medians of calls timed in interleaved rounds (one call of every case and part a round) after the warm-ups; the ± is the half-width of the median's 95 % order-statistic interval",
         "GFLOP/s = 2 FLOP per multiply-add of convolutions, linear layers and attention products (norms, activations and additions not counted)",
         "a training step is counted as 3 forward passes of multiply-adds (backward: one product for input gradients, one for weight gradients)",
         "preset cases: diffuse's Trainer step (AdamW, min-SNR loss, clipping, EMA) on the embedded Fashion-MNIST part; pt-* cases: the PyTorch reference's step (zero_grad, forward, MSE, backward, Adam) on random data, as in docs/benchmarks.md",
         "sampling: a DDIM loop of the given steps on a batch of noise; ms per evaluation = loop time / steps (scheduler cost included)",
     ];
 
-    /// <param name="onCase">told the name of each case before it is measured, and what part.</param>
-    public static BenchReport Run(BenchOptions options, Action<string, string>? onCase = null)
+    /// <param name="onCall">told each call before it runs: case, part, and whether it is a warm-up.</param>
+    public static BenchReport Run(BenchOptions options, Action<string, string, bool>? onCall = null)
     {
         options.Validate();
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
-        var rows = new List<BenchRow>();
-        foreach (var name in options.Cases)
+        var cases = options.Cases.Select(name => BenchCases.Get(name, options.PresetSize)).ToArray();
+        var works = new List<BenchWork>();
+        try
         {
-            var bench = BenchCases.Get(name, options.PresetSize);
-            var config = bench.Config;
-            onCase?.Invoke(name, "training step");
-            var train = bench.Method == BenchMethod.Trainer
-                ? UNetSpeed.TrainerStep(bench.Preset!, config.SampleSize, options.Batch, options.Warmups, options.Repeats)
-                : UNetSpeed.ReferenceTrainStep(config, options.Batch, options.Warmups, options.Repeats);
-            onCase?.Invoke(name, "forward");
-            var forward = UNetSpeed.Forward(config, options.Batch, options.Warmups, options.Repeats);
-            SamplingResult? sampling = null;
-            if (bench.Method == BenchMethod.Trainer && options.SamplingSteps > 0)
+            foreach (var bench in cases) works.AddRange(Works(bench, options));
+            var times = InterleavedTimer.Run(works, TimeSpan.FromSeconds(options.BudgetSeconds), options.TargetPercent,
+                                             (work, warmup) => onCall?.Invoke(work.Case, work.Part, warmup));
+            TimingStats Find(string name, string part) => times[works.FindIndex(w => w.Case == name && w.Part == part)];
+            var rows = cases.Select(bench =>
             {
-                onCase?.Invoke(name, "sampling");
-                sampling = SamplingSpeed.Measure(config, options.Batch, options.SamplingSteps, Math.Min(options.Warmups, 1),
-                                                 options.SamplingRepeats, options.SamplingDType);
-            }
-            long parameters;
-            using (var model = new UNet2DModel(config)) parameters = model.parameters().Sum(p => p.numel());
-            rows.Add(new BenchRow
+                long parameters;
+                using (var model = new UNet2DModel(bench.Config)) parameters = model.parameters().Sum(p => p.numel());
+                bool sampled = works.Any(w => w.Case == bench.Name && w.Part == BenchWork.SamplingPart);
+                return new BenchRow
+                {
+                    Case = bench.Name, Description = bench.Description, Method = bench.Method.ToString(), Parameters = parameters,
+                    ImageSize = bench.Config.SampleSize, Batch = options.Batch, ForwardMacsPerImage = UNetMacs.Forward(bench.Config),
+                    Train = Find(bench.Name, BenchWork.TrainPart), Forward = Find(bench.Name, BenchWork.ForwardPart), PyTorch = bench.PyTorch,
+                    Sampling = sampled
+                        ? new SamplingResult("ddim", options.SamplingSteps, InferenceDTypes.Name(options.SamplingDType), Find(bench.Name, BenchWork.SamplingPart))
+                        : null,
+                };
+            }).ToArray();
+            return new BenchReport
             {
-                Case = name, Description = bench.Description, Method = bench.Method.ToString(), Parameters = parameters,
-                ImageSize = config.SampleSize, Batch = options.Batch, ForwardMacsPerImage = UNetMacs.Forward(config),
-                Train = train, Forward = forward, Sampling = sampling, PyTorch = bench.PyTorch,
-            });
+                Started = started, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+                Machine = $"{Environment.ProcessorCount} cores, {CpuPeak.Detect()?.Model ?? "unknown CPU"}, {Environment.OSVersion}",
+                Peak = CpuPeak.Detect(), IntraOpThreads = get_num_threads(), InteropThreads = get_num_interop_threads(),
+                Warmups = options.Warmups, MinRepeats = options.MinRepeats, MaxRepeats = options.MaxRepeats,
+                BudgetSeconds = options.BudgetSeconds, TargetPercent = options.TargetPercent, Notes = Notes, Rows = rows,
+            };
         }
-        return new BenchReport
+        finally
         {
-            Started = started, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-            Machine = $"{Environment.ProcessorCount} cores, {CpuPeak.Detect()?.Model ?? "unknown CPU"}, {Environment.OSVersion}",
-            Peak = CpuPeak.Detect(), IntraOpThreads = get_num_threads(), InteropThreads = get_num_interop_threads(),
-            Warmups = options.Warmups, Repeats = options.Repeats, Notes = Notes, Rows = rows,
-        };
+            foreach (var work in works) work.Dispose();
+        }
+    }
+
+    /// <summary>How many calls (warm-ups and timed, at the fewest) a run makes: for a progress bar.</summary>
+    public static int FewestCalls(BenchOptions options) =>
+        options.Cases.Sum(name => 2 * (options.Warmups + options.MinRepeats) +
+                                  (Samples(BenchCases.Get(name, options.PresetSize), options) ? SamplingWarmups(options) + options.SamplingMinRepeats : 0));
+
+    private static bool Samples(BenchCase bench, BenchOptions options) => bench.Method == BenchMethod.Trainer && options.SamplingSteps > 0;
+
+    private static int SamplingWarmups(BenchOptions options) => Math.Min(options.Warmups, 1);
+
+    private static IEnumerable<BenchWork> Works(BenchCase bench, BenchOptions options)
+    {
+        var repeats = (Min: options.MinRepeats, Max: options.MaxRepeats);
+        yield return (bench.Method == BenchMethod.Trainer
+            ? UNetSpeed.TrainerStep(bench.Preset!, bench.Config.SampleSize, options.Batch)
+            : UNetSpeed.ReferenceTrainStep(bench.Name, bench.Config, options.Batch)).With(options.Warmups, repeats);
+        yield return UNetSpeed.Forward(bench.Name, bench.Config, options.Batch).With(options.Warmups, repeats);
+        if (Samples(bench, options))
+            yield return SamplingSpeed.Loop(bench.Name, bench.Config, options.Batch, options.SamplingSteps, options.SamplingDType)
+                .With(SamplingWarmups(options), (options.SamplingMinRepeats, options.SamplingMaxRepeats));
     }
 }

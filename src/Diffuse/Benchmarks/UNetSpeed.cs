@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Diffuse.Benchmarks;
 
 /// <summary>
-/// Times of one training step and one forward pass of a UNet on a batch. Weights are random
+/// A training step and a forward pass of a UNet on a batch, set up to be timed. Weights are random
 /// (seeded): the cost of a dense float network does not depend on their values.
 /// </summary>
 public static class UNetSpeed
@@ -16,23 +16,23 @@ public static class UNetSpeed
     /// ../shared/perf/pytorch-cpu.md's training step: zero_grad + forward + MSE against a random
     /// target + backward + Adam(lr 1e-4) step, train mode, random timesteps in [0, 1000).
     /// </summary>
-    public static TimingStats ReferenceTrainStep(UNet2DConfig config, int batch, int warmups, int repeats)
+    public static BenchWork ReferenceTrainStep(string caseName, UNet2DConfig config, int batch)
     {
         manual_seed(0);
-        using var model = new UNet2DModel(config);
-        using var optimizer = optim.Adam(model.parameters(), 1e-4);
-        using var x = randn(batch, config.InChannels, config.SampleSize, config.SampleSize);
-        using var target = randn(batch, config.OutChannels, config.SampleSize, config.SampleSize);
-        using var t = randint(0, 1000, [batch]);
+        var model = new UNet2DModel(config);
+        var optimizer = optim.Adam(model.parameters(), 1e-4);
+        var x = randn(batch, config.InChannels, config.SampleSize, config.SampleSize);
+        var target = randn(batch, config.OutChannels, config.SampleSize, config.SampleSize);
+        var t = randint(0, 1000, [batch]);
         model.train();
-        return TimingStats.Measure(warmups, repeats, () =>
+        return new BenchWork(caseName, BenchWork.TrainPart, () =>
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
             var loss = nn.functional.mse_loss(model.forward(x, t), target);
             loss.backward();
             optimizer.step();
-        });
+        }, optimizer, model, x, target, t);
     }
 
     /// <summary>
@@ -40,29 +40,28 @@ public static class UNetSpeed
     /// part at <paramref name="size"/>×<paramref name="size"/>: the batch draw, noising, forward, min-SNR
     /// weighted loss, backward, gradient clipping, AdamW and the EMA update, as <c>diffuse train</c> runs them.
     /// </summary>
-    public static TimingStats TrainerStep(string preset, int size, int batch, int warmups, int repeats)
+    public static BenchWork TrainerStep(string preset, int size, int batch)
     {
         var config = new TrainConfig { Data = DatasetLoader.FashionMnist, Model = preset, ImageSize = size, Batch = batch, Steps = 1_000_000 };
         var (data, createModel) = TrainingSetup.Prepare(config);
-        using var images = (data as ImageTrainingData)?.Images;
-        using var trainer = new Trainer(config, data, createModel);
-        return TimingStats.Measure(warmups, repeats, () => trainer.TrainStep());
+        var trainer = new Trainer(config, data, createModel);
+        return new BenchWork(preset, BenchWork.TrainPart, () => trainer.TrainStep(), trainer, (data as ImageTrainingData)?.Images);
     }
 
     /// <summary>One forward pass in eval mode without autograd, on random inputs and timesteps.</summary>
-    public static TimingStats Forward(UNet2DConfig config, int batch, int warmups, int repeats)
+    public static BenchWork Forward(string caseName, UNet2DConfig config, int batch)
     {
         manual_seed(0);
-        using var model = new UNet2DModel(config);
+        var model = new UNet2DModel(config);
         model.eval();
-        using var x = randn(batch, config.InChannels, config.SampleSize, config.SampleSize);
-        using var t = randint(0, 1000, [batch]);
-        using var labels = config.NumClassEmbeds is int k ? randint(0, k, [batch]) : null;
-        return TimingStats.Measure(warmups, repeats, () =>
+        var x = randn(batch, config.InChannels, config.SampleSize, config.SampleSize);
+        var t = randint(0, 1000, [batch]);
+        var labels = config.NumClassEmbeds is int k ? randint(0, k, [batch]) : null;
+        return new BenchWork(caseName, BenchWork.ForwardPart, () =>
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             model.Predict(x, t, labels);
-        });
+        }, model, x, t, labels);
     }
 }

@@ -27,4 +27,26 @@ public sealed class TimingStatsTests
         Assert.Equal(3, stats.Count);
         Assert.InRange(stats.MinMs, 19, 2000);
     }
+
+    [Fact]
+    public void The_median_interval_of_ten_calls_is_the_second_to_ninth_order_statistic()
+    {
+        // Binomial(10, ½): P(B ≤ 1) = 11/1024, so [x₍₂₎, x₍₉₎] covers 1 − 22/1024 = 97.9 %; [x₍₃₎, x₍₈₎] only 89.1 %.
+        var (low, high) = TimingStats.MedianInterval([10, 1, 9, 2, 8, 3, 7, 4, 6, 5]);
+        Assert.Equal((2.0, 9.0), (low, high));
+        var stats = TimingStats.From([10, 1, 9, 2, 8, 3, 7, 4, 6, 5], []);
+        Assert.Equal(100 * (9 - 2) / (2 * 5.5), stats.MedianIntervalPercent, 9);
+        Assert.Equal([10.0, 1, 9, 2, 8, 3, 7, 4, 6, 5], stats.WallMs);   // in the order they ran
+    }
+
+    [Theory]
+    [InlineData(5, 1)]     // P(B ≤ 0) = 1/32: [min, max] covers only 93.8 %, the widest there is
+    [InlineData(6, 1)]     // 1 − 2/64 = 96.9 %
+    [InlineData(17, 5)]    // P(B ≤ 4) = 3214/131072: 1 − 2·0.0245 = 95.1 %; l = 6 would give 85.7 %
+    [InlineData(40, 14)]   // P(B ≤ 13) = 0.0192: 96.2 %; P(B ≤ 14) = 0.0403 would give 91.9 %
+    public void The_median_interval_takes_the_narrowest_order_statistics_with_95_percent_coverage(int n, int l)
+    {
+        var values = Enumerable.Range(1, n).Select(i => (double)i).Reverse().ToArray();
+        Assert.Equal(((double)l, (double)(n + 1 - l)), TimingStats.MedianInterval(values));
+    }
 }

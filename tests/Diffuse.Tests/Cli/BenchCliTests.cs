@@ -29,6 +29,8 @@ public sealed class BenchCliTests : IDisposable
     [InlineData("--dtype", "float8", "unknown dtype 'float8'")]
     [InlineData("--threads", "0", "--threads must be positive")]
     [InlineData("--out", "bench.txt", "--out must name a .json file")]
+    [InlineData("--budget", "-1", "--budget must be 0 or more seconds")]
+    [InlineData("--presets", "tiny,tiny", "--presets names a case twice")]
     public void Bad_option_fails_in_one_line(string option, string value, string message) =>
         CliAssert.OneLineError(CliProcess.Run("bench", option, value), message);
 
