@@ -73,8 +73,8 @@ public sealed class BenchCommand : Command<BenchSettings>
 
     private static Table TrainingTable(BenchReport report)
     {
-        var table = new Table().Title($"training, batch {report.Rows[0].Batch}, median ± 95 % interval of n interleaved calls after {report.Warmups} warm-ups")
-            .AddColumns("case", "params", "step ms ± % (min), n", "steps/s", "images/s", "GFLOP/s (% peak)", "PyTorch ms");
+        var table = new Table().Title($"training, batch {report.Rows[0].Batch}, best of n interleaved calls after {report.Warmups} warm-ups (median ± its 95 % interval)")
+            .AddColumns("case", "params", "step ms: best (median ± %), n", "steps/s", "images/s", "GFLOP/s (% peak)", "PyTorch median ms");
         foreach (var r in report.Rows)
             table.AddRow(Markup.Escape(r.Case), r.Parameters.ToString("N0", CultureInfo.InvariantCulture), Range(r.Train),
                 F(r.TrainStepsPerSecond, 2), F(r.TrainImagesPerSecond, 1), Rate(report, r.TrainGflops), Reference(r.PyTorch?.TrainStepMs));
@@ -84,7 +84,7 @@ public sealed class BenchCommand : Command<BenchSettings>
     private static Table InferenceTable(BenchReport report, BenchOptions options)
     {
         var table = new Table().Title($"inference, batch {report.Rows[0].Batch}; sampling: DDIM {options.SamplingSteps} steps, {InferenceDTypes.Name(options.SamplingDType)}")
-            .AddColumns("case", "MMAC/image", "forward ms ± % (min), n", "images/s", "GFLOP/s (% peak)", "PyTorch ms", "sampling ms/eval", "sampled images/s");
+            .AddColumns("case", "MMAC/image", "forward ms: best (median ± %), n", "images/s", "GFLOP/s (% peak)", "PyTorch median ms", "sampling ms/eval, best", "sampled images/s");
         foreach (var r in report.Rows)
             table.AddRow(Markup.Escape(r.Case), F(r.ForwardMacsPerImage / 1e6, 1), Range(r.Forward), F(r.ForwardImagesPerSecond, 1),
                 Rate(report, r.ForwardGflops), Reference(r.PyTorch?.ForwardMs),
@@ -92,7 +92,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         return table;
     }
 
-    private static string Range(TimingStats t) => $"{F(t.MedianMs, 0)} ± {F(t.MedianIntervalPercent, 1)} % ({F(t.MinMs, 0)}), {t.Count}";
+    private static string Range(TimingStats t) => $"{F(t.MinMs, 0)} ({F(t.MedianMs, 0)} ± {F(t.MedianIntervalPercent, 1)} %), {t.Count}";
 
     private static string Rate(BenchReport report, double gflops) =>
         report.PeakPercent(gflops) is double p ? $"{F(gflops, 1)} ({F(p, 1)} %)" : F(gflops, 1);

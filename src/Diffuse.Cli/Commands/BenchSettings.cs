@@ -19,7 +19,7 @@ public sealed class BenchSettings : CommandSettings
     public int? Warmup { get; init; }
 
     [CommandOption("--repeats <N>")]
-    [Description("Exactly this many timed calls of each piece. Default: as many as --budget allows (at least 6 of a training step or forward pass, 3 of a sampling loop) until the median's 95 % interval is within ±2.5 %.")]
+    [Description("Exactly this many timed calls of each piece. Default: as many as --budget allows (at least 6 of a training step or forward pass, 5 of a sampling loop) until the median's 95 % interval is within ±2.5 %.")]
     public int? Repeats { get; init; }
 
     [CommandOption("--budget <SECONDS>")]

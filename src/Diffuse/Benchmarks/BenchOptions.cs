@@ -17,7 +17,7 @@ public sealed record BenchOptions
     /// <summary>DDIM steps of a timed sampling loop (preset cases only); 0 skips sampling.</summary>
     public int SamplingSteps { get; init; } = 10;
     /// <summary>Fewest timed sampling loops; each is <see cref="SamplingSteps"/> forward passes, so fewer than the others.</summary>
-    public int SamplingMinRepeats { get; init; } = 3;
+    public int SamplingMinRepeats { get; init; } = 5;
     public int SamplingMaxRepeats { get; init; } = 8;
     public ScalarType SamplingDType { get; init; } = ScalarType.Float32;
     /// <summary>Timed rounds after which a piece stops once it has its minimum (warm-ups not counted).</summary>

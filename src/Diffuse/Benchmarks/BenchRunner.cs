@@ -13,7 +13,8 @@ public static class BenchRunner
 {
     public static IReadOnlyList<string> Notes { get; } =
     [
-        "times are wall-clock medians of calls timed in interleaved rounds (one call of every case and part a round) after the warm-ups; the ± is the half-width of the median's 95 % order-statistic interval",
+        "calls are timed (wall clock) in interleaved rounds, one call of every case and part a round, after the warm-ups",
+        "best = the fastest call; rates (steps/s, images/s, GFLOP/s, ms per evaluation) are from it: on a shared machine interference only adds time, so the fastest call is the figure that repeats from run to run (as Python's timeit advises); the median and the half-width of its 95 % order-statistic interval are beside it",
         "GFLOP/s = 2 FLOP per multiply-add of convolutions, linear layers and attention products (norms, activations and additions not counted)",
         "a training step is counted as 3 forward passes of multiply-adds (backward: one product for input gradients, one for weight gradients)",
         "preset cases: diffuse's Trainer step (AdamW, min-SNR loss, clipping, EMA) on the embedded Fashion-MNIST part; pt-* cases: the PyTorch reference's step (zero_grad, forward, MSE, backward, Adam) on random data, as in docs/benchmarks.md",
