@@ -17,6 +17,9 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- wait-policy CLI_DLL [preset] [rounds]  (OpenMP ACTIVE vs PASSIVE, alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- malloc CLI_DLL [preset] [rounds]       (glibc malloc default vs kept freed memory, alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- drift SECONDS CASES PARTS [batch]   (per-call times over minutes, e.g. drift 120 pt-tiny forward)
+// As the CLI does, before any tensor work, so that figures here and from diffuse bench compare.
+Diffuse.Runtime.OpenMpWaitPolicy.PreferPassive();
+Diffuse.Runtime.GlibcMallocSettings.KeepFreedMemory();
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 string Results(string file) => Path.Combine("bench", "results", file);

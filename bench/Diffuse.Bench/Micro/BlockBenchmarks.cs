@@ -42,6 +42,7 @@ public class BlockBenchmarks
     [Benchmark]
     public void GroupNorm()
     {
+        using var scope = NewDisposeScope();   // frees the network's intermediate tensors every call, as diffuse bench does
         using var noGrad = no_grad();
         using var y = _norm.forward(_features);
     }
@@ -49,6 +50,7 @@ public class BlockBenchmarks
     [Benchmark]
     public void GroupNormSilu()
     {
+        using var scope = NewDisposeScope();   // frees the network's intermediate tensors every call, as diffuse bench does
         using var noGrad = no_grad();
         using var h = _norm.forward(_features);
         using var y = nn.functional.silu(h);
@@ -57,6 +59,7 @@ public class BlockBenchmarks
     [Benchmark]
     public void ResnetBlock()
     {
+        using var scope = NewDisposeScope();   // frees the network's intermediate tensors every call, as diffuse bench does
         using var noGrad = no_grad();
         using var y = _resnet.forward(_features, _temb);
     }
@@ -64,6 +67,7 @@ public class BlockBenchmarks
     [Benchmark]
     public void Attention7x7x128()
     {
+        using var scope = NewDisposeScope();   // frees the network's intermediate tensors every call, as diffuse bench does
         using var noGrad = no_grad();
         using var y = _attention128.forward(_bottleneck);
     }
@@ -71,6 +75,7 @@ public class BlockBenchmarks
     [Benchmark]
     public void Attention16x16x64()
     {
+        using var scope = NewDisposeScope();   // frees the network's intermediate tensors every call, as diffuse bench does
         using var noGrad = no_grad();
         using var y = _attention64.forward(_tinyMid);
     }

@@ -31,6 +31,7 @@ public class UNetForwardBenchmarks
     [Benchmark]
     public void TinyForward()
     {
+        using var scope = NewDisposeScope();   // frees the network's intermediate tensors every call, as diffuse bench does
         using var noGrad = no_grad();
         using var y = _model.forward(_x, _t);
     }

@@ -11,7 +11,7 @@ public sealed record BenchOptions
     /// <summary>Fewest timed calls of a training step or forward pass (6: the fewest with a 95 % interval of the median).</summary>
     public int MinRepeats { get; init; } = 6;
     /// <summary>Most timed calls of a training step or forward pass.</summary>
-    public int MaxRepeats { get; init; } = 40;
+    public int MaxRepeats { get; init; } = 60;
     /// <summary>Image side of the preset cases (the perf cases are 32×32 by definition).</summary>
     public int PresetSize { get; init; } = 28;
     /// <summary>DDIM steps of a timed sampling loop (preset cases only); 0 skips sampling.</summary>
@@ -22,6 +22,8 @@ public sealed record BenchOptions
     public ScalarType SamplingDType { get; init; } = ScalarType.Float32;
     /// <summary>Timed rounds after which a piece stops once it has its minimum (warm-ups not counted).</summary>
     public double BudgetSeconds { get; init; } = 170;
+    /// <summary>A piece shorter than this gets as many calls a round as fit in it.</summary>
+    public double SliceSeconds { get; init; } = 1;
     /// <summary>A piece stops early when its median's 95 % interval is within ± this percentage.</summary>
     public double TargetPercent { get; init; } = 2.5;
 

@@ -13,7 +13,7 @@ public static class BenchRunner
 {
     public static IReadOnlyList<string> Notes { get; } =
     [
-        "calls are timed (wall clock) in interleaved rounds, one call of every case and part a round, after the warm-ups",
+        "calls are timed (wall clock) in interleaved rounds after the warm-ups: each case and part a turn a round, of one call or as many as fit in a second",
         "best = the fastest call; rates (steps/s, images/s, GFLOP/s, ms per evaluation) are from it: on a shared machine interference only adds time, so the fastest call is the figure that repeats from run to run (as Python's timeit advises); the median and the half-width of its 95 % order-statistic interval are beside it",
         "GFLOP/s = 2 FLOP per multiply-add of convolutions, linear layers and attention products (norms, activations and additions not counted)",
         "a training step is counted as 3 forward passes of multiply-adds (backward: one product for input gradients, one for weight gradients)",
@@ -33,7 +33,7 @@ public static class BenchRunner
         {
             foreach (var bench in cases) works.AddRange(Works(bench, options));
             var times = InterleavedTimer.Run(works, TimeSpan.FromSeconds(options.BudgetSeconds), options.TargetPercent,
-                                             (work, warmup) => onCall?.Invoke(work.Case, work.Part, warmup));
+                                             TimeSpan.FromSeconds(options.SliceSeconds), (work, warmup) => onCall?.Invoke(work.Case, work.Part, warmup));
             TimingStats Find(string name, string part) => times[works.FindIndex(w => w.Case == name && w.Part == part)];
             var rows = cases.Select(bench =>
             {

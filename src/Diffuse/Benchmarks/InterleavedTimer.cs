@@ -3,8 +3,10 @@ using System.Diagnostics;
 namespace Diffuse.Benchmarks;
 
 /// <summary>
-/// Times several pieces of work in rounds, one call of each per round (the order rotated a place each
-/// round), instead of all calls of one piece in a block. A virtual machine here has stretches of a
+/// Times several pieces of work in rounds, each piece's turn being one call, or as many calls as fit in
+/// <paramref name="slice"/> for pieces shorter than that (so a 0.2 s forward pass gets as many chances
+/// at a quiet moment as a 1 s one), the order rotated a place each round, instead of all calls of one
+/// piece in a block. A virtual machine here has stretches of a
 /// minute or more in which everything runs 10–40 % slower; timed in blocks, whichever case falls in
 /// such a stretch reports it as its own speed, while in rounds every case gets its share of slow and
 /// fast stretches alike.
@@ -17,7 +19,7 @@ public static class InterleavedTimer
 {
     /// <param name="onCall">told each call before it runs: the work, and whether it is a warm-up.</param>
     public static IReadOnlyList<TimingStats> Run(IReadOnlyList<BenchWork> works, TimeSpan budget, double targetPercent,
-                                                 Action<BenchWork, bool>? onCall = null)
+                                                 TimeSpan slice, Action<BenchWork, bool>? onCall = null)
     {
         foreach (var work in works)
             for (int i = 0; i < work.Warmups; i++)
@@ -34,7 +36,8 @@ public static class InterleavedTimer
             int n = wall[i].Count;
             if (n < works[i].MinRepeats) return true;
             if (n >= works[i].MaxRepeats || clock.Elapsed >= budget) return false;
-            return TimingStats.From(wall[i], cpu[i]).MedianIntervalPercent > targetPercent;
+            // Below 6 calls there is no 95 % interval to meet the target with.
+            return n < TimingStats.FewestForInterval || TimingStats.From(wall[i], cpu[i]).MedianIntervalPercent > targetPercent;
         }
 
         for (int round = 0; ; round++)
@@ -44,10 +47,14 @@ public static class InterleavedTimer
             for (int k = 0; k < wanted.Length; k++)
             {
                 int i = wanted[(k + round) % wanted.Length];
-                onCall?.Invoke(works[i], false);
-                var (w, c) = TimingStats.TimeOnce(works[i].Run);
-                wall[i].Add(w);
-                cpu[i].Add(c);
+                int calls = wall[i].Count == 0 ? 1 : Math.Max(1, (int)Math.Round(slice.TotalMilliseconds / TimingStats.Median(wall[i])));
+                for (int call = 0; call < calls && wall[i].Count < works[i].MaxRepeats; call++)
+                {
+                    onCall?.Invoke(works[i], false);
+                    var (w, c) = TimingStats.TimeOnce(works[i].Run);
+                    wall[i].Add(w);
+                    cpu[i].Add(c);
+                }
             }
         }
         return works.Select((_, i) => TimingStats.From(wall[i], cpu[i])).ToArray();

@@ -10,6 +10,9 @@ namespace Diffuse.Benchmarks;
 /// </summary>
 public sealed record TimingStats(double MedianMs, double MinMs, double MaxMs, double CpuMedianMs, int Count)
 {
+    /// <summary>The fewest calls whose median has an order-statistic interval of at least 95 % coverage.</summary>
+    public const int FewestForInterval = 6;
+
     /// <summary>Every timed call's wall-clock milliseconds, in the order the calls ran.</summary>
     public IReadOnlyList<double> WallMs { get; init; } = [];
 

@@ -16,7 +16,7 @@ public sealed class InterleavedTimerTests
     {
         var log = new List<string>();
         var works = new[] { Work("a", log, 1, 3, 3), Work("b", log, 2, 3, 3), Work("c", log, 0, 3, 3) };
-        var times = InterleavedTimer.Run(works, TimeSpan.FromHours(1), targetPercent: 1e-9);
+        var times = InterleavedTimer.Run(works, TimeSpan.FromHours(1), targetPercent: 1e-9, TimeSpan.Zero);
         Assert.Equal(["a", "b", "b", "a", "b", "c", "b", "c", "a", "c", "a", "b"], log);
         Assert.All(times, t => Assert.Equal(3, t.Count));
     }
@@ -26,8 +26,8 @@ public sealed class InterleavedTimerTests
     {
         var log = new List<string>();
         // A target of 1000 % is met by any 6 calls; one of 1e-9 % never is (no two sleeps take the same nanoseconds).
-        var settled = InterleavedTimer.Run([Work("settled", log, 0, 6, 20, 1)], TimeSpan.FromHours(1), targetPercent: 1000);
-        var unsettled = InterleavedTimer.Run([Work("unsettled", log, 0, 6, 20, 1)], TimeSpan.FromHours(1), targetPercent: 1e-9);
+        var settled = InterleavedTimer.Run([Work("settled", log, 0, 6, 20, 1)], TimeSpan.FromHours(1), targetPercent: 1000, TimeSpan.Zero);
+        var unsettled = InterleavedTimer.Run([Work("unsettled", log, 0, 6, 20, 1)], TimeSpan.FromHours(1), targetPercent: 1e-9, TimeSpan.Zero);
         Assert.Equal(6, settled[0].Count);
         Assert.Equal(20, unsettled[0].Count);
     }
@@ -36,7 +36,21 @@ public sealed class InterleavedTimerTests
     public void After_the_budget_pieces_stop_at_their_minimum()
     {
         var log = new List<string>();
-        var times = InterleavedTimer.Run([Work("a", log, 0, 4, 1000, 1), Work("b", log, 0, 2, 1000, 1)], TimeSpan.Zero, targetPercent: 1e-9);
+        var times = InterleavedTimer.Run([Work("a", log, 0, 4, 1000, 1), Work("b", log, 0, 2, 1000, 1)], TimeSpan.Zero, targetPercent: 1e-9, TimeSpan.Zero);
         Assert.Equal([4, 2], times.Select(t => t.Count));
+    }
+
+    [Fact]
+    public void A_short_piece_gets_as_many_calls_a_turn_as_fit_in_the_slice()
+    {
+        var log = new List<string>();
+        // After its first call (no estimate yet), a ~1 ms piece fits many calls into a 60 ms turn; a 30 ms one, one or two.
+        var times = InterleavedTimer.Run([Work("short", log, 0, 1, 30, 1), Work("long", log, 0, 3, 3, 30)], TimeSpan.FromHours(1),
+                                         targetPercent: 1e-9, TimeSpan.FromMilliseconds(60));
+        Assert.Equal(["short", "long"], log.Take(2));
+        Assert.True(log.Skip(2).TakeWhile(name => name == "long").Count() <= 2, string.Join(",", log));
+        int secondTurn = log.Skip(2).SkipWhile(name => name == "long").TakeWhile(name => name == "short").Count();
+        Assert.True(secondTurn >= 2, string.Join(",", log));
+        Assert.Equal([30, 3], times.Select(t => t.Count));
     }
 }

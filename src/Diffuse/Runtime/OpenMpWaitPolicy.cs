@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Diffuse.Cli;
+namespace Diffuse.Runtime;
 
 /// <summary>
 /// libtorch parallelises each operation with OpenMP; between operations its worker threads spin
@@ -9,7 +9,8 @@ namespace Diffuse.Cli;
 /// docs/benchmarks.md, passive waiting made the same work several times faster there. So the CLI
 /// asks libgomp for passive waiting unless the user chose a policy (OMP_WAIT_POLICY or GOMP_SPINCOUNT
 /// set). libgomp reads the variable once, when libtorch is loaded, so this must run before any tensor
-/// work, and through the C library: .NET's own environment is not seen by native code on Unix.
+/// work (a program using the library can call it too, first thing), and through the C library:
+/// .NET's own environment is not seen by native code on Unix.
 /// </summary>
 public static class OpenMpWaitPolicy
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Diffuse.Cli;
+namespace Diffuse.Runtime;
 
 /// <summary>
 /// libtorch takes every tensor's memory from the C library's malloc. glibc serves large blocks with
@@ -10,7 +10,7 @@ namespace Diffuse.Cli;
 /// UNet at batch 64 and about 100,000 (400 MB, half a second of system time) per training step of a
 /// 6 M one. The CLI therefore asks glibc to keep what it frees for reuse: no mmap for large blocks and
 /// no trimming (what jemalloc or tcmalloc, the allocators PyTorch's CPU tuning guides suggest, also do
-/// by keeping freed pages). The cost is that the process keeps its peak heap until it exits. A user who
+/// by keeping freed pages); a program using the library can call it the same way, first thing. The cost is that the process keeps its peak heap until it exits. A user who
 /// set glibc.malloc tunables or MALLOC_* variables, or DIFFUSE_MALLOC=default, keeps glibc's own
 /// behaviour.
 /// </summary>

@@ -1,6 +1,6 @@
-using Diffuse.Cli;
+using Diffuse.Runtime;
 
-namespace Diffuse.Tests.Cli;
+namespace Diffuse.Tests.Runtime;
 
 public sealed class GlibcMallocSettingsTests
 {
