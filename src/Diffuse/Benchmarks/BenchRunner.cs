@@ -39,13 +39,12 @@ public static class BenchRunner
             {
                 long parameters;
                 using (var model = new UNet2DModel(bench.Config)) parameters = model.parameters().Sum(p => p.numel());
-                bool sampled = works.Any(w => w.Case == bench.Name && w.Part == BenchWork.SamplingPart);
                 return new BenchRow
                 {
                     Case = bench.Name, Description = bench.Description, Method = bench.Method.ToString(), Parameters = parameters,
                     ImageSize = bench.Config.SampleSize, Batch = options.Batch, ForwardMacsPerImage = UNetMacs.Forward(bench.Config),
                     Train = Find(bench.Name, BenchWork.TrainPart), Forward = Find(bench.Name, BenchWork.ForwardPart), PyTorch = bench.PyTorch,
-                    Sampling = sampled
+                    Sampling = Samples(bench, options)
                         ? new SamplingResult("ddim", options.SamplingSteps, InferenceDTypes.Name(options.SamplingDType), Find(bench.Name, BenchWork.SamplingPart))
                         : null,
                 };

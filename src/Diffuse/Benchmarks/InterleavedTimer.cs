@@ -3,17 +3,17 @@ using System.Diagnostics;
 namespace Diffuse.Benchmarks;
 
 /// <summary>
-/// Times several pieces of work in rounds, each piece's turn being one call, or as many calls as fit in
-/// <paramref name="slice"/> for pieces shorter than that (so a 0.2 s forward pass gets as many chances
-/// at a quiet moment as a 1 s one), the order rotated a place each round, instead of all calls of one
-/// piece in a block. A virtual machine here has stretches of a
-/// minute or more in which everything runs 10–40 % slower; timed in blocks, whichever case falls in
-/// such a stretch reports it as its own speed, while in rounds every case gets its share of slow and
-/// fast stretches alike.
-/// A piece stops taking part once it has its <see cref="BenchWork.MinRepeats"/> and its median's 95 %
-/// interval is within ±<paramref name="targetPercent"/> of the median, or at its
-/// <see cref="BenchWork.MaxRepeats"/>; after <paramref name="budget"/> of timed rounds the rest stop
-/// as soon as they have their minimum.
+/// Times several pieces of work in rounds instead of all calls of one piece in a block. A piece's turn
+/// is one call, or as many calls as fit in the slice for pieces shorter than that (so a 0.2 s forward
+/// pass gets as many chances at a quiet moment as a 1 s one); the order rotates a place each round.
+/// The virtual machine here has stretches of a minute or more in which everything runs 10–40 % slower
+/// (docs/benchmarks.md, "Stability between runs"); timed in blocks, whichever case falls in such a
+/// stretch reports it as its own speed, while in rounds every case gets its share of slow and fast
+/// stretches alike.
+/// A piece stops taking part once it has its <see cref="BenchWork.MinRepeats"/>, at least 6 calls and
+/// its median's 95 % interval within ± the target percentage of the median, or at its
+/// <see cref="BenchWork.MaxRepeats"/>; once the budget of timed rounds is spent, the rest stop as soon
+/// as they have their minimum.
 /// </summary>
 public static class InterleavedTimer
 {
