@@ -20,9 +20,7 @@ public static class Drift
             foreach (var name in cases)
             {
                 var bench = BenchCases.Get(name);
-                if (parts.Contains("train"))
-                    works.Add(bench.Method == BenchMethod.Trainer ? UNetSpeed.TrainerStep(bench.Preset!, bench.Config.SampleSize, batch)
-                                                                   : UNetSpeed.ReferenceTrainStep(name, bench.Config, batch));
+                if (parts.Contains("train")) works.Add(BenchRunner.TrainStep(bench, batch));
                 if (parts.Contains("forward")) works.Add(UNetSpeed.Forward(name, bench.Config, batch));
             }
             foreach (var work in works) work.Run();

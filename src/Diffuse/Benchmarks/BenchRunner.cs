@@ -73,12 +73,15 @@ public static class BenchRunner
 
     private static int SamplingWarmups(BenchOptions options) => Math.Min(options.Warmups, 1);
 
+    /// <summary>A case's training step: diffuse's Trainer for a preset, the PyTorch reference's step for a pt-* case.</summary>
+    public static BenchWork TrainStep(BenchCase bench, int batch) => bench.Method == BenchMethod.Trainer
+        ? UNetSpeed.TrainerStep(bench.Preset!, bench.Config.SampleSize, batch)
+        : UNetSpeed.ReferenceTrainStep(bench.Name, bench.Config, batch);
+
     private static IEnumerable<BenchWork> Works(BenchCase bench, BenchOptions options)
     {
         var repeats = (Min: options.MinRepeats, Max: options.MaxRepeats);
-        yield return (bench.Method == BenchMethod.Trainer
-            ? UNetSpeed.TrainerStep(bench.Preset!, bench.Config.SampleSize, options.Batch)
-            : UNetSpeed.ReferenceTrainStep(bench.Name, bench.Config, options.Batch)).With(options.Warmups, repeats);
+        yield return TrainStep(bench, options.Batch).With(options.Warmups, repeats);
         yield return UNetSpeed.Forward(bench.Name, bench.Config, options.Batch).With(options.Warmups, repeats);
         if (Samples(bench, options))
             yield return SamplingSpeed.Loop(bench.Name, bench.Config, options.Batch, options.SamplingSteps, options.SamplingDType)
