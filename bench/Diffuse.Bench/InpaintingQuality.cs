@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Diffuse.Data;
-using Diffuse.IO;
-using Diffuse.Metrics;
+using Diffuse.Formats;
+using Diffuse.Folders;
+using Diffuse.Evaluation;
 using Diffuse.Models;
 using Diffuse.Pipelines;
 using Diffuse.Schedulers;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Diffuse.Benchmarks;
-using Diffuse.IO;
+using Diffuse.Formats;
 
 namespace Diffuse.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Diffuse.IO;
+using Diffuse.Formats;
 using Diffuse.Models;
 using Diffuse.Pipelines;
 using Diffuse.Schedulers;

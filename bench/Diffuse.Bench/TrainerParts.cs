@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Diffuse.Benchmarks;
-using Diffuse.IO;
+using Diffuse.Formats;
 using Diffuse.Models;
 using Diffuse.Training;
 using TorchSharp;

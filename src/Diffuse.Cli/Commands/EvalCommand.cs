@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Diffuse.Data;
-using Diffuse.IO;
-using Diffuse.Metrics;
-using Diffuse.Metrics.Inception;
+using Diffuse.Folders;
+using Diffuse.Evaluation;
+using Diffuse.Evaluation.Inception;
 using Diffuse.Models;
 using Diffuse.Schedulers;
 using Spectre.Console;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Diffuse.IO;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Schedules;
 using Diffuse.Training;

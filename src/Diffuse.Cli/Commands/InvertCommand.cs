@@ -1,7 +1,7 @@
 using System.Globalization;
 using Diffuse.Data;
-using Diffuse.IO;
-using Diffuse.Metrics;
+using Diffuse.Formats;
+using Diffuse.Evaluation;
 using Diffuse.Pipelines;
 using Diffuse.Schedulers;
 using Spectre.Console;

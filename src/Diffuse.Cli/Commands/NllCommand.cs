@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Diffuse.Data;
-using Diffuse.IO;
-using Diffuse.Metrics;
+using Diffuse.Folders;
+using Diffuse.Evaluation;
 using Diffuse.Models;
 using Diffuse.Schedules;
 using Spectre.Console;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Diffuse.Data;
-using Diffuse.IO;
+using Diffuse.Formats;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Pipelines;
 using Diffuse.Schedulers;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Diffuse.Data;
-using Diffuse.Metrics;
+using Diffuse.Evaluation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;

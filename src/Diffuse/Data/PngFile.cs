@@ -1,4 +1,4 @@
-using Diffuse.IO;
+using Diffuse.Formats;
 using SkiaSharp;
 
 namespace Diffuse.Data;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Diffuse.IO;
+using Diffuse.Formats;
 
 namespace Diffuse.Models;
 

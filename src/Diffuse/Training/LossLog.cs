@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Diffuse.IO;
+using Diffuse.Formats;
 
 namespace Diffuse.Training;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Diffuse.IO;
+using Diffuse.Formats;
 
 namespace Diffuse.Training;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Diffuse.IO;
+using Diffuse.Formats;
+using Diffuse.Folders;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Diffuse.IO;
+using Diffuse.Formats;
+using Diffuse.Folders;
 
 namespace Diffuse.Training;
 

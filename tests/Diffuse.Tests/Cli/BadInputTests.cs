@@ -1,7 +1,8 @@
-using Diffuse.IO;
+using Diffuse.Formats;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Schedules;
-using Diffuse.Tests.IO;
+using Diffuse.Tests.Formats;
 using Diffuse.Training;
 
 namespace Diffuse.Tests.Cli;

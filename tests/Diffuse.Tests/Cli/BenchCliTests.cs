@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Diffuse.Benchmarks;
-using Diffuse.IO;
+using Diffuse.Formats;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Schedules;
 using Diffuse.Training;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Diffuse.IO;
-using Diffuse.Metrics;
+using Diffuse.Folders;
+using Diffuse.Evaluation;
 using Diffuse.Models;
 using Diffuse.Schedules;
 using Diffuse.Tests.Data;

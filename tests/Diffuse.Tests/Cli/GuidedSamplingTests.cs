@@ -1,4 +1,5 @@
-using Diffuse.IO;
+using Diffuse.Formats;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Pipelines;
 using Diffuse.Schedulers;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Diffuse.IO;
+using Diffuse.Folders;
 using Diffuse.Training;
 
 namespace Diffuse.Tests.Cli;

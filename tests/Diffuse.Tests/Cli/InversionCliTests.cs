@@ -1,5 +1,6 @@
 using Diffuse.Data;
-using Diffuse.IO;
+using Diffuse.Formats;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Schedules;
 using Diffuse.Training;

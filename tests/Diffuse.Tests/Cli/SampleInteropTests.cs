@@ -1,4 +1,4 @@
-using Diffuse.IO;
+using Diffuse.Formats;
 
 namespace Diffuse.Tests.Cli;
 

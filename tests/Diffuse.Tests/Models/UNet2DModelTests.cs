@@ -1,4 +1,4 @@
-using Diffuse.IO;
+using Diffuse.Formats;
 using Diffuse.Models;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using Diffuse.IO;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Pipelines;
 using Diffuse.Schedulers;

@@ -1,4 +1,4 @@
-using Diffuse.IO;
+using Diffuse.Formats;
 using Diffuse.Schedulers;
 using Diffuse.Schedules;
 using static TorchSharp.torch;

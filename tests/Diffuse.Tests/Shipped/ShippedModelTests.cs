@@ -1,5 +1,5 @@
 using Diffuse.Data;
-using Diffuse.IO;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Schedules;
 using Diffuse.Tests.Cli;

@@ -1,6 +1,6 @@
 using Diffuse.Data;
-using Diffuse.IO;
-using Diffuse.Metrics;
+using Diffuse.Folders;
+using Diffuse.Evaluation;
 using Diffuse.Models;
 using Diffuse.Schedulers;
 using Diffuse.Tests.Cli;

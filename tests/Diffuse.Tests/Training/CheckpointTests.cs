@@ -1,4 +1,5 @@
-using Diffuse.IO;
+using Diffuse.Formats;
+using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Training;
 using static TorchSharp.torch;

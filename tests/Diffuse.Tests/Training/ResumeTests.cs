@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Diffuse.IO;
 using Diffuse.Training;
 
 namespace Diffuse.Tests.Training;

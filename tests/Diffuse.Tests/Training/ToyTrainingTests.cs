@@ -1,5 +1,5 @@
 using Diffuse.Data;
-using Diffuse.Metrics;
+using Diffuse.Evaluation;
 using Diffuse.Pipelines;
 using Diffuse.Schedulers;
 using Diffuse.Training;

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Diffuse.Formats;
+
+namespace Diffuse.Benchmarks;
+
+/// <summary>Everything one <c>diffuse bench</c> run measured, with the machine and settings, written as JSON.</summary>
+public sealed record BenchReport
+{
+    public required DateTimeOffset Started { get; init; }
+    public required double Seconds { get; init; }
+    public required string Machine { get; init; }
+    public required CpuPeak? Peak { get; init; }
+    public required int IntraOpThreads { get; init; }
+    public required int InteropThreads { get; init; }
+    public required int Warmups { get; init; }
+    public required int MinRepeats { get; init; }
+    public required int MaxRepeats { get; init; }
+    public required double BudgetSeconds { get; init; }
+    public required double TargetPercent { get; init; }
+    public required IReadOnlyList<string> Notes { get; init; }
+    public required IReadOnlyList<BenchRow> Rows { get; init; }
+
+    /// <summary>A rate as a percentage of the machine's peak, or null when the peak is unknown.</summary>
+    public double? PeakPercent(double gflops) => Peak is null ? null : 100 * gflops / Peak.PeakGflops;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson() + "\n");
+
+    public static BenchReport Load(string path) =>
+        JsonSerializer.Deserialize<BenchReport>(File.ReadAllText(path), Json) ?? throw new DiffuseException($"{path}: empty bench report");
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using Diffuse.Schedulers;
+using Diffuse.Schedules;
+
+namespace Diffuse.Evaluation;
+
+/// <summary>One row of a sampler sweep: a sampler name (as for <c>diffuse sample --sampler</c>) and its step count.</summary>
+public sealed record SweepRow(string Sampler, int Steps)
+{
+    /// <summary>The rows of the DDIM paper's Table 1 (Song et al. 2021) plus the fast ODE solvers: DDPM 1000; DDIM 10, 20, 50,
+    /// 100; DPM-Solver++ 10, 20; Euler 20; Heun 10.</summary>
+    public static IReadOnlyList<SweepRow> Defaults { get; } =
+    [
+        new("ddpm", 1000), new("ddim", 10), new("ddim", 20), new("ddim", 50), new("ddim", 100),
+        new("dpm++", 10), new("dpm++", 20), new("euler", 20), new("heun", 10),
+    ];
+
+    /// <summary>Rows written as <c>SAMPLER:STEPS,SAMPLER:STEPS,…</c>, e.g. <c>ddim:10,dpm++:20</c>; every sampler name is checked.</summary>
+    public static IReadOnlyList<SweepRow> Parse(string spec)
+    {
+        var rows = new List<SweepRow>();
+        foreach (var part in spec.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int colon = part.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(part[(colon + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out int steps))
+                throw new DiffuseException($"--rows: '{part}' is not SAMPLER:STEPS (e.g. ddim:20)");
+            if (steps <= 0) throw new DiffuseException($"--rows: '{part}': steps must be positive");
+            var sampler = part[..colon];
+            SchedulerFactory.Create(sampler, new SchedulerConfig()).Dispose();   // an unknown name fails here, before any work
+            rows.Add(new SweepRow(sampler, steps));
+        }
+        if (rows.Count == 0) throw new DiffuseException("--rows: no rows given (e.g. ddim:10,dpm++:20)");
+        return rows;
+    }
+
+    public override string ToString() => $"{Sampler}:{Steps}";
+}

@@ -1,0 +1,30 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffuse.Formats;
+
+/// <summary>
+/// Copies loaded weights into a module only after every key and shape has been checked, so a file
+/// that does not fit the model is rejected whole with the first mismatch named and the module is
+/// never left half-loaded. Dtypes are converted by the copy (an F16 or BF16 file fills a float32 model).
+/// </summary>
+public static class StateDictLoader
+{
+    public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> loaded, string source)
+    {
+        var expected = module.state_dict();
+        foreach (var (key, target) in expected)
+        {
+            if (!loaded.TryGetValue(key, out var tensor))
+                throw new DiffuseException($"{source}: missing weight '{key}'");
+            if (!tensor.shape.SequenceEqual(target.shape))
+                throw new DiffuseException($"{source}: weight '{key}' has shape [{string.Join(", ", tensor.shape)}] but the config needs [{string.Join(", ", target.shape)}]");
+            if (!tensor.is_floating_point() && target.is_floating_point())
+                throw new DiffuseException($"{source}: weight '{key}' has integer type {tensor.dtype} where the model needs floating point");
+        }
+        foreach (var key in loaded.Keys)
+            if (!expected.ContainsKey(key)) throw new DiffuseException($"{source}: unexpected weight '{key}' (the config builds no such layer)");
+        using var noGrad = no_grad();
+        foreach (var (key, target) in expected) target.copy_(loaded[key]);
+    }
+}
