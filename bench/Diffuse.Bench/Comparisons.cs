@@ -134,7 +134,7 @@ public static class Comparisons
                 using var noise = randn(64, 1, 28, 28);
                 void Sample(IDenoiser denoiser)
                 {
-                    using var scheduler = SchedulerFactory.Create("ddim", schedulerConfig);
+                    using var scheduler = SchedulerRegistry.Create("ddim", schedulerConfig);
                     using var sample = DenoisingLoop.Run(denoiser, scheduler, noise, 10);
                 }
                 results.Add(Alternation.Run("sampling dtype", $"{preset} DDIM 10 steps, batch 64", "float32", InferenceDTypes.Name(dtype),

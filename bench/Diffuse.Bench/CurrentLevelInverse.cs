@@ -9,14 +9,16 @@ namespace Diffuse.Bench;
 public sealed class CurrentLevelInverse(SchedulerConfig config) : IScheduler
 {
     readonly DdimInverseScheduler inner = new(config);
-    long[] targets = [];
+    double[] targets = [];
     int index;
 
     public SchedulerConfig Config => inner.Config;
     public NoiseSchedule Schedule => inner.Schedule;
     public double InitNoiseSigma => 1.0;
     public int Order => 1;
-    public double[] Timesteps => targets.Select((t, k) => (double)(k == 0 ? t : targets[k - 1])).ToArray();
+    public bool CanStartPartWay => false;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => throw new NotSupportedException("an inversion cannot start part-way");
+    public double[] Timesteps => targets.Select((t, k) => k == 0 ? t : targets[k - 1]).ToArray();
 
     public void SetTimesteps(int numInferenceSteps)
     {

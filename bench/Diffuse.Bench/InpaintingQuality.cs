@@ -26,15 +26,16 @@ public static class InpaintingQuality
     public static IReadOnlyList<Row> Run(string modelFolder, string classifierFolder, string data, int count, int steps,
                                          int jump, int resample, int batch = 100)
     {
-        var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
-        using var model = module as UNet2DModel ?? throw new DiffuseException($"{modelFolder}: not an image model");
-        model.eval();
+        using var pipeline = DiffusionPipeline.Load(modelFolder);
+        var schedulerConfig = pipeline.SchedulerConfig;
+        if (!pipeline.MakesImages) throw new DiffuseException($"{modelFolder}: not an image model");
+        var shape = pipeline.SampleShape;
         using var classifier = ClassifierFolder.Load(classifierFolder);
-        using var dataset = DatasetLoader.Load(data, model.Config.SampleSize, model.Config.InChannels);
+        using var dataset = DatasetLoader.Load(data, (int)shape[1], (int)shape[0]);
         if (dataset.Count < 2 * count) throw new DiffuseException($"{data}: {dataset.Count} images, the test needs {2 * count}");
         using var masked = dataset.Data[TensorIndex.Slice(0, count)];
         using var reference = dataset.Data[TensorIndex.Slice(count, 2 * count)];
-        int size = model.Config.SampleSize;
+        int size = (int)shape[1];
         using var mask = ones(1, 1, size, size);
         mask[.., .., TensorIndex.Slice(size / 2, size), ..] = tensor(0f);   // keep the top half, generate the bottom
 
@@ -55,8 +56,8 @@ public static class InpaintingQuality
             for (int start = 0; start < count; start += batch)
             {
                 using var images = masked[TensorIndex.Slice(start, Math.Min(start + batch, count))];
-                using var scheduler = (DdpmScheduler)SchedulerFactory.Create("ddpm", schedulerConfig);
-                var denoiser = Unconditional(model, images.shape[0]);
+                using var scheduler = (DdpmScheduler)SchedulerRegistry.Create("ddpm", schedulerConfig);
+                var denoiser = Unconditional(pipeline, images.shape[0]);
                 parts.Add(r == 1
                     ? Inpainting.Replace(denoiser, scheduler, images, mask, steps, generator)
                     : Inpainting.RePaint(denoiser, scheduler, images, mask, steps, jump, r, generator));
@@ -82,9 +83,8 @@ public static class InpaintingQuality
     }
 
     /// <summary>A class-conditional model's null class is its unconditional half (Ho &amp; Salimans 2022).</summary>
-    static IDenoiser Unconditional(UNet2DModel model, long batch) => model.Config.NullClass is int nullClass
-        ? new ClassifierFreeGuidance(model, full(batch, (long)nullClass, dtype: ScalarType.Int64), nullClass, 0)
-        : model;
+    static IDenoiser Unconditional(DiffusionPipeline pipeline, long batch) =>
+        pipeline.DenoiserFor(new GenerationOptions(), (int)batch, editing: true);
 
     public static void Write(IReadOnlyList<Row> rows, string path) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }) + "\n");

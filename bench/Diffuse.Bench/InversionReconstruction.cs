@@ -36,14 +36,15 @@ public static class InversionReconstruction
     public static IReadOnlyList<ImageResult> Run(string modelFolder, string imagesIdx, int first, int count, int[] stepCounts,
                                                  string? pngFolder, IReadOnlyList<string> cases)
     {
-        var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
-        using var model = module as UNet2DModel ?? throw new DiffuseException($"{modelFolder}: not a UNet2DModel folder");
+        using var pipeline = DiffusionPipeline.Load(modelFolder);
+        var schedulerConfig = pipeline.SchedulerConfig;
+        var model = pipeline.Denoiser;
         using var all = IdxReader.ReadImages(imagesIdx);
         using var images = all.narrow(0, first, count).contiguous();
         var labelsPath = DatasetLoader.FindLabelsBeside(imagesIdx) ?? throw new DiffuseException($"{imagesIdx}: no labels file beside it");
         var labelValues = IdxReader.ReadLabels(labelsPath).Skip(first).Take(count).ToArray();
         using var trueLabels = tensor(labelValues);
-        using var nullLabels = model.Config.NullClass is int nullClass ? full([count], nullClass, dtype: int64) : null;
+        using var nullLabels = pipeline.ClassCount is int nullClass ? full([count], nullClass, dtype: int64) : null;
         if (pngFolder is not null)
         {
             Directory.CreateDirectory(pngFolder);
@@ -69,9 +70,9 @@ public static class InversionReconstruction
                 var clock = Stopwatch.StartNew();
                 var invertConfig = schedulerConfig with { ClipSample = invertClip };
                 using var noise = currentLevel
-                    ? DenoisingLoop.Run(model, new CurrentLevelInverse(invertConfig), images, steps, classLabels: labels)
-                    : DdimInversion.Invert(model, invertConfig, images, steps, labels);
-                var back = DdimInversion.Reconstruct(model, schedulerConfig with { ClipSample = decodeClip }, noise, steps, labels);
+                    ? DenoisingLoop.Run(model, new CurrentLevelInverse(invertConfig), images, steps, conditioning: Labels(labels))
+                    : DdimInversion.Invert(model, invertConfig, images, steps, Labels(labels));
+                var back = DdimInversion.Reconstruct(model, schedulerConfig with { ClipSample = decodeClip }, noise, steps, Labels(labels));
                 double seconds = clock.Elapsed.TotalSeconds;
                 var errors = ReconstructionError.PerImage(images, back);
                 for (int i = 0; i < count; i++)
@@ -123,4 +124,6 @@ public static class InversionReconstruction
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(results, Json) + "\n");
         return results;
     }
+
+    static Conditioning? Labels(Tensor? labels) => labels is null ? null : new Conditioning { ClassLabels = labels };
 }

@@ -103,10 +103,10 @@ switch (mode)
     {
         if (args.Length < 3) { Console.Error.WriteLine("error: guidance-accuracy needs MODEL_DIR CLASSIFIER_DIR"); return 1; }
         int perClass = IntArg(3, 20), guidedSteps = IntArg(4, 50);
-        var accuracy = GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps)
-            .Concat(GuidanceAccuracy.Run(args[1], args[2], [0, 1, 3], perClass, guidedSteps, clippedModelOutput: true)).ToList();
+        var accuracy = GuidanceAccuracy.Run(args[1], args[2], [1, 2, 4], perClass, guidedSteps)
+            .Concat(GuidanceAccuracy.Run(args[1], args[2], [1, 2, 4], perClass, guidedSteps, clippedModelOutput: true)).ToList();
         Console.WriteLine($"class accuracy of guided samples ({perClass} per class, classifier {args[2]})");
-        foreach (var r in accuracy) Console.WriteLine($"{r.Sampler,-22} w = {r.Weight,3:F1}: {r.Accuracy:P1} of {r.Samples}");
+        foreach (var r in accuracy) Console.WriteLine($"{r.Sampler,-22} guidance_scale {r.GuidanceScale,3:F1}: {r.Accuracy:P1} of {r.Samples}");
         GuidanceAccuracy.Write(accuracy, Results("guidance-accuracy.json"));
         Console.WriteLine($"wrote {Results("guidance-accuracy.json")}");
         return 0;

@@ -27,18 +27,18 @@ public static class ReducedPrecisionQuality
                                          IReadOnlyList<ScalarType> dtypes)
     {
         using var classifier = ClassifierFolder.Load(classifierFolder);
-        var (fullModule, schedulerConfig) = PipelineFolder.Load(modelFolder);
-        using var full = fullModule as UNet2DModel ?? throw new DiffuseException($"{modelFolder}: not a UNet2DModel folder");
-        full.eval();
-        int classes = full.Config.NullClass ?? throw new DiffuseException($"{modelFolder}: needs a class-conditional model (the classifier checks the classes)");
+        using var fullPipeline = DiffusionPipeline.Load(modelFolder);
+        var schedulerConfig = fullPipeline.SchedulerConfig;
+        var full = fullPipeline.Denoiser;
+        int classes = fullPipeline.ClassCount ?? throw new DiffuseException($"{modelFolder}: needs a class-conditional model (the classifier checks the classes)");
         using var labels = arange(classes, dtype: int64).repeat_interleave(perClass);
-        var shape = new long[] { labels.shape[0], full.Config.InChannels, full.Config.SampleSize, full.Config.SampleSize };
+        long[] shape = [labels.shape[0], .. fullPipeline.SampleShape];
         using var noise = randn(shape, generator: new Generator().manual_seed(0));
 
         Tensor Sample(IDenoiser model, int n)
         {
-            using var scheduler = SchedulerFactory.FromConfig(schedulerConfig);
-            return DenoisingLoop.Run(model, scheduler, noise, n, new Generator().manual_seed(1), labels);
+            using var scheduler = SchedulerRegistry.FromConfig(schedulerConfig);
+            return DenoisingLoop.Run(model, scheduler, noise, n, new Generator().manual_seed(1), new Conditioning { ClassLabels = labels });
         }
         double Accuracy(Tensor samples)
         {
@@ -52,10 +52,8 @@ public static class ReducedPrecisionQuality
         var rows = new List<Row>();
         foreach (var dtype in dtypes)
         {
-            var (module, _) = PipelineFolder.Load(modelFolder);
-            using var narrow = module;
-            narrow.eval();
-            var reduced = new ReducedPrecisionDenoiser(narrow, dtype);
+            using var narrow = DiffusionPipeline.Load(modelFolder, dtype: dtype);
+            var reduced = narrow.Denoiser;
             using var samples = Sample(reduced, steps);
             using var scope = NewDisposeScope();
             var difference = (samples - reference).abs();

@@ -32,7 +32,7 @@ public static class SamplingOverhead
             var totals = new List<(double Total, double Model, int Calls)>();
             for (int r = 0; r < repeats + 1; r++)
             {
-                using var scheduler = SchedulerFactory.Create(sampler, config);
+                using var scheduler = SchedulerRegistry.Create(sampler, config);
                 using var generator = new Generator().manual_seed(r);
                 using var noise = randn([batch, 1, 28, 28], generator: generator);
                 timed.Reset();

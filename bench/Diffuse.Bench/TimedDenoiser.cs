@@ -19,10 +19,10 @@ public sealed class TimedDenoiser(IDenoiser inner) : IDenoiser
         Calls = 0;
     }
 
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
         _clock.Start();
-        var output = inner.Predict(sample, timesteps, classLabels);
+        var output = inner.Predict(sample, timesteps, conditioning);
         _clock.Stop();
         Calls++;
         return output;

@@ -35,17 +35,17 @@ public sealed record BenchOptions
 
     public void Validate()
     {
-        if (Cases.Count == 0) throw new DiffuseException("--presets must name at least one case");
+        if (Cases.Count == 0) throw new DiffuseArgumentException("presets", $"must name at least one case");
         foreach (var name in Cases) BenchCases.Get(name, PresetSize);
-        if (Cases.Distinct().Count() != Cases.Count) throw new DiffuseException($"--presets names a case twice ({string.Join(",", Cases)})");
-        if (Batch <= 0) throw new DiffuseException($"--batch must be positive (got {Batch})");
-        if (Warmups < 0) throw new DiffuseException($"--warmup must be 0 or more (got {Warmups})");
-        if (MinRepeats <= 0 || SamplingMinRepeats <= 0) throw new DiffuseException($"--repeats must be positive (got {Math.Min(MinRepeats, SamplingMinRepeats)})");
+        if (Cases.Distinct().Count() != Cases.Count) throw new DiffuseArgumentException("presets", $"names a case twice ({string.Join(",", Cases)})");
+        if (Batch <= 0) throw new DiffuseArgumentException("batch", $"must be positive (got {Batch})");
+        if (Warmups < 0) throw new DiffuseArgumentException("warmup_calls", $"must be 0 or more (got {Warmups})");
+        if (MinRepeats <= 0 || SamplingMinRepeats <= 0) throw new DiffuseArgumentException("repeats", $"must be positive (got {Math.Min(MinRepeats, SamplingMinRepeats)})");
         if (MaxRepeats < MinRepeats || SamplingMaxRepeats < SamplingMinRepeats)
             throw new DiffuseException("the most repeats must not be fewer than the fewest");
-        if (PresetSize < 4) throw new DiffuseException($"--size must be at least 4 (got {PresetSize})");
-        if (SamplingSteps < 0) throw new DiffuseException($"--sampling-steps must be 0 (skip) or positive (got {SamplingSteps})");
-        if (!(BudgetSeconds >= 0)) throw new DiffuseException($"--budget must be 0 or more seconds (got {BudgetSeconds})");
+        if (PresetSize < 4) throw new DiffuseArgumentException("size", $"must be at least 4 (got {PresetSize})");
+        if (SamplingSteps < 0) throw new DiffuseArgumentException("sampling_steps", $"must be 0 (skip) or positive (got {SamplingSteps})");
+        if (!(BudgetSeconds >= 0)) throw new DiffuseArgumentException("budget", $"must be 0 or more seconds (got {BudgetSeconds})");
         if (!(TargetPercent > 0)) throw new DiffuseException($"the target interval must be positive (got {TargetPercent})");
     }
 }

@@ -24,10 +24,10 @@ public static class SamplingSpeed
         int seed = 0;
         return new BenchWork(caseName, BenchWork.SamplingPart, () =>
         {
-            using var scheduler = SchedulerFactory.Create("ddim", schedulerConfig);
+            using var scheduler = SchedulerRegistry.Create("ddim", schedulerConfig);
             using var generator = new Generator().manual_seed(seed++);
             using var noise = randn([batch, config.InChannels, config.SampleSize, config.SampleSize], generator: generator);
-            using var sample = DenoisingLoop.Run(denoiser, scheduler, noise, steps, generator, labels);
+            using var sample = DenoisingLoop.Run(denoiser, scheduler, noise, steps, generator, labels is null ? null : new Conditioning { ClassLabels = labels });
         }, model, labels);
     }
 }

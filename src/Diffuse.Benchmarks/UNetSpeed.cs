@@ -43,8 +43,9 @@ public static class UNetSpeed
     public static BenchWork TrainerStep(string preset, int size, int batch)
     {
         var config = new TrainConfig { Data = DatasetLoader.FashionMnist, Model = preset, ImageSize = size, Batch = batch, Steps = 1_000_000 };
-        var (data, createModel) = TrainingSetup.Prepare(config);
-        var trainer = new Trainer(config, data, createModel);
+        var plan = TrainingSetup.Prepare(config);
+        var data = plan.Data;
+        var trainer = new Trainer(config, plan);
         return new BenchWork(preset, BenchWork.TrainPart, () => trainer.TrainStep(), trainer, (data as ImageTrainingData)?.Images);
     }
 
@@ -61,7 +62,7 @@ public static class UNetSpeed
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            model.Predict(x, t, labels);
+            model.Predict(x, t, labels is null ? null : new Conditioning { ClassLabels = labels });
         }, model, x, t, labels);
     }
 }

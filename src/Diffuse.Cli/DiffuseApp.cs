@@ -67,11 +67,17 @@ public static class DiffuseApp
         return app.Run(args);
     }
 
-    /// <summary>The message a user sees: ours as written, anything else reduced to its first line.</summary>
+    /// <summary>
+    /// The message a user sees: ours as written, a library argument named by its option (<see cref="OptionNames"/>),
+    /// anything else reduced to its first line.
+    /// </summary>
     public static string OneLine(Exception ex)
     {
         var inner = ex is DiffuseException ? ex : ex.InnerException as DiffuseException ?? ex;
-        var text = inner.Message.ReplaceLineEndings(" ").Trim();
+        var text = inner is DiffuseArgumentException argument
+            ? $"{OptionNames.For(argument.ParameterName)} {argument.Problem}"
+            : inner.Message;
+        text = text.ReplaceLineEndings(" ").Trim();
         return text.Length == 0 ? inner.GetType().Name : text;
     }
 }

@@ -30,9 +30,9 @@ public sealed class ClassifierTrainer
     /// <paramref name="onStep"/> gets (step, total steps, loss).</summary>
     public void Train(FashionClassifier classifier, Tensor images, Tensor labels, Action<int, int, double>? onStep = null)
     {
-        if (Epochs <= 0) throw new DiffuseException($"--epochs must be positive (got {Epochs})");
-        if (Batch <= 0) throw new DiffuseException($"--batch must be positive (got {Batch})");
-        if (!(LearningRate > 0)) throw new DiffuseException($"--lr must be positive (got {LearningRate})");
+        if (Epochs <= 0) throw new DiffuseArgumentException("epochs", $"must be positive (got {Epochs})");
+        if (Batch <= 0) throw new DiffuseArgumentException("batch", $"must be positive (got {Batch})");
+        if (!(LearningRate > 0)) throw new DiffuseArgumentException("lr", $"must be positive (got {LearningRate})");
         classifier.CheckShape(images);
         int count = (int)images.shape[0];
         if (labels.shape[0] != count) throw new ArgumentException("one label per image expected", nameof(labels));

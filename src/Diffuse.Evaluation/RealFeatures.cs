@@ -19,8 +19,8 @@ public sealed class RealFeatures : IDisposable
 
     public static RealFeatures Select(FashionClassifier classifier, ImageDataset data, int count, long seed)
     {
-        if (count < 2) throw new DiffuseException($"--count must be at least 2 (got {count})");
-        if (data.Count < count) throw new DiffuseException($"the real data holds {data.Count} images, fewer than --count {count}");
+        if (count < 2) throw new DiffuseArgumentException("count", $"must be at least 2 (got {count})");
+        if (data.Count < count) throw new DiffuseArgumentException("count", $"is {count} but the real data holds only {data.Count} images");
         using var generator = new Generator().manual_seed(seed);
         using var order = randperm(data.Count, generator: generator);
         Tensor features;

@@ -1,3 +1,4 @@
+using Diffuse.Pipelines;
 using System.Diagnostics;
 using Diffuse.Models;
 using Diffuse.Schedulers;
@@ -15,7 +16,7 @@ public static class SamplerSweep
 {
     /// <summary>Samples <paramref name="count"/> images with the row's sampler and scores them against <paramref name="realFeatures"/>.</summary>
     /// <param name="onBatch">gets the number of images sampled so far.</param>
-    public static SweepRowResult Run(UNet2DModel model, SchedulerConfig config, FashionClassifier classifier, Tensor realFeatures,
+    public static SweepRowResult Run(DiffusionPipeline pipeline, FashionClassifier classifier, Tensor realFeatures,
                                      SweepRow row, int count, int batch, long seed, Action<int>? onBatch = null)
     {
         var clock = Stopwatch.StartNew();
@@ -24,12 +25,12 @@ public static class SamplerSweep
         var schedulers = new List<StepNoiseScheduler>();
         IScheduler NewScheduler()
         {
-            var scheduler = new StepNoiseScheduler(SchedulerFactory.Create(row.Sampler, config), stepNoise);
+            var scheduler = new StepNoiseScheduler(SchedulerRegistry.Create(row.Sampler, pipeline.SchedulerConfig), stepNoise);
             schedulers.Add(scheduler);
             return scheduler;
         }
         double distance;
-        using (var features = SampleFeatures.FromModel(model, NewScheduler, classifier, count, batch, row.Steps, seed, onBatch))
+        using (var features = SampleFeatures.FromModel(pipeline, NewScheduler, classifier, count, batch, row.Steps, seed, onBatch))
             distance = FrechetDistance.Between(features, realFeatures);
         return new SweepRowResult
         {

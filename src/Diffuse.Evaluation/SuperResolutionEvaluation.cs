@@ -35,7 +35,7 @@ public static class SuperResolutionEvaluation
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        if (originals.shape[0] < count) throw new DiffuseException($"the data holds {originals.shape[0]} images, fewer than --count {count}");
+        if (originals.shape[0] < count) throw new DiffuseArgumentException("count", $"is {count} but the data holds only {originals.shape[0]} images");
         using var generator = new Generator().manual_seed(seed);
         var modelPsnr = new List<double>();
         var bicubicPsnr = new List<double>();

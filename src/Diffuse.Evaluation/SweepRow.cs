@@ -23,13 +23,14 @@ public sealed record SweepRow(string Sampler, int Steps)
         {
             int colon = part.LastIndexOf(':');
             if (colon <= 0 || !int.TryParse(part[(colon + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out int steps))
-                throw new DiffuseException($"--rows: '{part}' is not SAMPLER:STEPS (e.g. ddim:20)");
-            if (steps <= 0) throw new DiffuseException($"--rows: '{part}': steps must be positive");
+                throw new DiffuseArgumentException("rows", $"'{part}' is not SAMPLER:STEPS (e.g. ddim:20)");
+            if (steps <= 0) throw new DiffuseArgumentException("rows", $"'{part}': steps must be positive");
             var sampler = part[..colon];
-            SchedulerFactory.Create(sampler, new SchedulerConfig()).Dispose();   // an unknown name fails here, before any work
+            if (!SchedulerRegistry.IsKnown(sampler))   // an unknown name fails here, before any work
+                throw new DiffuseArgumentException("rows", $"'{part}': unknown sampler '{sampler}' (expected {string.Join(", ", SchedulerRegistry.Names)})");
             rows.Add(new SweepRow(sampler, steps));
         }
-        if (rows.Count == 0) throw new DiffuseException("--rows: no rows given (e.g. ddim:10,dpm++:20)");
+        if (rows.Count == 0) throw new DiffuseArgumentException("rows", $"no rows given (e.g. ddim:10,dpm++:20)");
         return rows;
     }
 

@@ -103,7 +103,7 @@ public sealed class VariationalBound : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         if (sampledTimesteps is int k && (k < 1 || k > timesteps - 1))
-            throw new DiffuseException($"--timesteps must be between 1 and {timesteps - 1}, the number of transition terms (got {k})");
+            throw new DiffuseArgumentException("timestep_samples", $"must be between 1 and {timesteps - 1}, the number of transition terms (got {k})");
         int n = (int)x0.shape[0];
         if (n == 0) throw new DiffuseException("no images to evaluate");
         var prior = new double[n];
@@ -175,7 +175,7 @@ public sealed class VariationalBound : IDisposable
         var x = x0.to(float64);
         var noise = randn(x.shape, dtype: float64, generator: generator);
         var sample = (Gather(sqrtAlphaProd, t, x) * x + Gather(sqrtOneMinusAlphaProd, t, x) * noise).to(float32);
-        var output = model.Predict(sample, t, classLabels).to(float64);
+        var output = model.Predict(sample, t, classLabels is null ? null : new Conditioning { ClassLabels = classLabels }).to(float64);
         var xt = sample.to(float64);
         var predicted = Predictions.Original(output, xt, Gather(sqrtAlphaProd, t, x), Gather(sqrtOneMinusAlphaProd, t, x), predictionType);
         predicted = DynamicThresholding.ClipOrThreshold(predicted, config);

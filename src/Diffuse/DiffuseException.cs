@@ -5,7 +5,7 @@ namespace Diffuse;
 /// unknown name. Its message is a single line that names the thing and the problem; the CLI prints it
 /// as is and exits non-zero.
 /// </summary>
-public sealed class DiffuseException : Exception
+public class DiffuseException : Exception
 {
     public DiffuseException(string message) : base(message) { }
 

@@ -23,7 +23,7 @@ public class SchedulerStepBenchmarks
     public void Setup()
     {
         manual_seed(0);
-        _scheduler = SchedulerFactory.Create(Sampler, new SchedulerConfig { ClassName = "DDPMScheduler", BetaSchedule = "squaredcos_cap_v2" });
+        _scheduler = SchedulerRegistry.Create(Sampler, new SchedulerConfig { ClassName = "DDPMScheduler", BetaSchedule = "squaredcos_cap_v2" });
         _noise = randn(64, 1, 28, 28);
         _modelOutput = randn(64, 1, 28, 28);
     }

@@ -24,7 +24,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         var options = new BenchOptions
         {
             Cases = cases.ToArray(), Batch = s.Batch, PresetSize = s.Size, SamplingSteps = s.SamplingSteps,
-            Warmups = s.Warmup ?? (s.Quick ? 1 : 2), BudgetSeconds = s.Budget, SamplingDType = InferenceDTypes.Parse(s.DType),
+            Warmups = s.WarmupCalls ?? (s.Quick ? 1 : 2), BudgetSeconds = s.Budget, SamplingDType = InferenceDTypes.Parse(s.DType),
         };
         if (s.Repeats is int repeats) options = options.WithFixedRepeats(repeats);
         else if (s.Quick) options = options.WithFixedRepeats(3) with { SamplingMinRepeats = 1, SamplingMaxRepeats = 1 };

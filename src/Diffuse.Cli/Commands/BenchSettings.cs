@@ -14,9 +14,9 @@ public sealed class BenchSettings : CommandSettings
     [DefaultValue(64)]
     public int Batch { get; init; } = 64;
 
-    [CommandOption("--warmup <N>")]
+    [CommandOption("--warmup-calls <N>")]
     [Description("Untimed calls of each piece before the timed ones (default 2; 1 with --quick).")]
-    public int? Warmup { get; init; }
+    public int? WarmupCalls { get; init; }
 
     [CommandOption("--repeats <N>")]
     [Description("Exactly this many timed calls of each piece. Default: as many as --budget allows (at least 6 of a training step or forward pass, 5 of a sampling loop) until the median's 95 % interval is within ±2.5 %.")]

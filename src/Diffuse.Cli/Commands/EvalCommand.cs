@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Diffuse.Data;
 using Diffuse.Folders;
 using Diffuse.Evaluation;
+using Diffuse.Pipelines;
 using Diffuse.Evaluation.Inception;
 using Diffuse.Models;
 using Diffuse.Schedulers;
@@ -40,14 +41,16 @@ public sealed class EvalCommand : Command<EvalSettings>
         var clock = Stopwatch.StartNew();
 
         using IFeatureExtractor features = inception ? FidInceptionWeights.Load(s.InceptionWeights!) : ClassifierFolder.Load(s.Classifier);
-        var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
-        using var model = module as UNet2DModel ?? throw Dispose(module, new DiffuseException($"{modelFolder}: eval measures image models; this folder holds a {module.GetType().Name}"));
-        features.CheckInput(model.Config.InChannels, model.Config.SampleSize);
-        SuperResolutionCheck.Refuse(model, modelFolder, "eval");
+        using var pipeline = ModelOptions.Load(modelFolder, s.Device);
+        ModelOptions.RefuseSuperResolution(pipeline, modelFolder, "eval");
+        if (!pipeline.MakesImages) throw new DiffuseException($"{modelFolder}: eval measures image models; this one makes 2-D points");
+        var schedulerConfig = pipeline.SchedulerConfig;
+        int size = (int)pipeline.SampleShape[1], channels = (int)pipeline.SampleShape[0];
+        features.CheckInput(channels, size);
         var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddpm";
-        SchedulerFactory.Create(sampler, schedulerConfig).Dispose();   // an unknown name fails here, before any work
+        SchedulerRegistry.Create(sampler, schedulerConfig).Dispose();   // an unknown name fails here, before any work
 
-        using var data = DatasetLoader.Load(s.Data, model.Config.SampleSize, model.Config.InChannels);
+        using var data = DatasetLoader.Load(s.Data, size, channels);
         if (data.Count < s.Count)
             throw new DiffuseException($"{s.Data}: holds {data.Count} images, fewer than --count {s.Count}");
         using var generator = new Generator().manual_seed(s.Seed);
@@ -66,7 +69,7 @@ public sealed class EvalCommand : Command<EvalSettings>
                     ? RealFeatures(ctx, features, data, order, s.Count, s.Count, $"{features.Name} features of {s.Count} more real images (floor)")
                     : realFeatures.narrow(0, s.Count / 2, s.Count / 2).clone();
                 var task = ctx.AddTask($"sampling {s.Count} images, {sampler} {s.Steps} steps", maxValue: s.Count);
-                sampleFeatures = SampleFeatures.FromModel(model, () => SchedulerFactory.Create(sampler, schedulerConfig), features,
+                sampleFeatures = SampleFeatures.FromModel(pipeline, () => SchedulerRegistry.Create(sampler, schedulerConfig), features,
                     s.Count, s.Batch, s.Steps, s.Seed, done => task.Value = done);
             });
         using var disposeReal = realFeatures;

@@ -10,12 +10,16 @@ public abstract class ImageEditSettings : CommandSettings
     [Description("Model folder in diffusers' layout (an image model). " + DefaultModel.Help)]
     public string? Model { get; init; }
 
-    [CommandOption("--class <K>")]
-    [Description("Class-conditional models: the class to steer towards (default: none, the model's unconditional half, its null class).")]
+    [CommandOption("--device <DEVICE>")]
+    [Description(ModelOptions.DeviceHelp)]
+    public string? Device { get; init; }
+
+    [CommandOption("--class <LIST>")]
+    [Description("Class-conditional models: the class to steer towards, a list of one (default: none, the model's unconditional half, its null class).")]
     public string? Class { get; init; }
 
-    [CommandOption("--guidance-scale <W>")]
-    [Description("With --class: classifier-free guidance weight w, as for diffuse sample (0: the plain conditional model).")]
+    [CommandOption("--guidance-scale <S>")]
+    [Description("With --class: diffusers' guidance_scale, as for diffuse sample (1, the default: the plain conditional model).")]
     public double? GuidanceScale { get; init; }
 
     [CommandOption("--seed <N>")]

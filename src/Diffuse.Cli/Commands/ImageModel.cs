@@ -1,70 +1,46 @@
 using Diffuse.Data;
-using Diffuse.Folders;
-using Diffuse.Models;
 using Diffuse.Pipelines;
-using Diffuse.Schedules;
 using Spectre.Console;
 using static TorchSharp.torch;
 
 namespace Diffuse.Cli.Commands;
 
-/// <summary>What img2img and inpaint share: an image model from a folder, images read at its size, a progress bar.</summary>
+/// <summary>What the image-editing commands share: an image model's pipeline, images read at its size, a progress bar.</summary>
 internal static class ImageModel
 {
-    public static (UNet2DModel Model, SchedulerConfig Scheduler) Load(string folder, string command)
+    /// <summary>The pipeline of --model for a command that edits images: one that makes images from noise.</summary>
+    public static DiffusionPipeline Load(string folder, string? device, string command)
     {
-        var (unet, scheduler) = LoadUNet(folder, command);
-        try { SuperResolutionCheck.Refuse(unet, folder, command); }
+        var pipeline = ModelOptions.Load(folder, device);
+        try
+        {
+            ModelOptions.RefuseSuperResolution(pipeline, folder, command);
+            if (!pipeline.MakesImages) throw new DiffuseException($"{command} needs an image model; {folder} makes 2-D points");
+        }
         catch
         {
-            unet.Dispose();
+            pipeline.Dispose();
             throw;
         }
-        return (unet, scheduler);
-    }
-
-    /// <summary>Any image model, super-resolution ones included (for <c>upscale</c>).</summary>
-    public static (UNet2DModel Model, SchedulerConfig Scheduler) LoadUNet(string folder, string command)
-    {
-        var (module, scheduler) = PipelineFolder.Load(folder);
-        if (module is UNet2DModel unet) return (unet, scheduler);
-        module.Dispose();
-        throw new DiffuseException($"{command} needs an image model (UNet2DModel); {folder} holds a {module.GetType().Name}");
+        return pipeline;
     }
 
     /// <summary>[1, C, H, W] in [−1, 1], at exactly the model's sample size.</summary>
-    public static Tensor ReadImage(string path, UNet2DConfig config, string option)
+    public static Tensor ReadImage(string path, DiffusionPipeline pipeline, string option)
     {
         if (!File.Exists(path)) throw new DiffuseException($"{path}: {option} file not found");
-        var image = ImageDecoder.Decode(path, config.InChannels);
-        if (image.shape[2] != config.SampleSize || image.shape[3] != config.SampleSize)
+        long channels = pipeline.SampleShape[0], size = pipeline.SampleShape[1];
+        var image = ImageDecoder.Decode(path, (int)channels);
+        if (image.shape[2] != size || image.shape[3] != size)
         {
-            var message = $"{path}: {option} is {image.shape[3]}×{image.shape[2]} pixels but the model makes {config.SampleSize}×{config.SampleSize} images";
+            var message = $"{path}: {option} is {image.shape[3]}×{image.shape[2]} pixels but the model makes {size}×{size} images";
             image.Dispose();
             throw new DiffuseException(message);
         }
         return image;
     }
 
-    /// <summary>
-    /// The denoiser img2img and inpaint run: the model itself if unconditional; for a class-conditional model, class
-    /// --class K (guided by --guidance-scale), or with no --class its null class, the unconditional model trained
-    /// alongside (Ho &amp; Salimans 2022), so that these edits work with any model.
-    /// </summary>
-    public static IDenoiser Denoiser(UNet2DModel model, string? classOption, double? guidance, long batch)
-    {
-        var selection = ClassSelection.For(model, classOption, guidance);
-        if (selection is null) return model;
-        if (classOption is null)
-        {
-            if (guidance is not null) throw new DiffuseException("--guidance-scale needs --class (the class to guide towards)");
-            return new ClassifierFreeGuidance(model, full(batch, (long)selection.NullClass, dtype: ScalarType.Int64), selection.NullClass, 0);
-        }
-        if (selection.RowClasses.Count != 1) throw new DiffuseException($"--class takes one class index here (got '{classOption}')");
-        return selection.Guide(model, full(batch, (long)selection.RowClasses[0], dtype: ScalarType.Int64));
-    }
-
-    public static Tensor WithProgress(string title, Func<Action<Pipelines.DenoisingStep>, Tensor> run)
+    public static Tensor WithProgress(string title, Func<Action<DenoisingStep>, Tensor> run)
     {
         Tensor result = null!;
         AnsiConsole.Progress()

@@ -1,6 +1,5 @@
 using Diffuse.Data;
 using Diffuse.Pipelines;
-using Diffuse.Schedulers;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
@@ -21,7 +20,6 @@ public sealed class InpaintCommand : Command<InpaintSettings>
             "replace" => false,
             _ => throw new DiffuseException($"unknown --method '{s.Method}' (expected replace or repaint)"),
         };
-        if (s.Steps <= 0) throw new DiffuseException($"--steps must be positive (got {s.Steps})");
         if (s.Jump <= 0) throw new DiffuseException($"--jump must be positive (got {s.Jump})");
         if (s.Resample <= 0) throw new DiffuseException($"--resample must be positive (got {s.Resample})");
         if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
@@ -29,20 +27,19 @@ public sealed class InpaintCommand : Command<InpaintSettings>
             throw new DiffuseException($"--method repaint uses the ddpm sampler (got --sampler {s.Sampler}); use --method replace for others");
         if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
         if (!File.Exists(s.Mask)) throw new DiffuseException($"{s.Mask}: --mask file not found");
+        var options = new GenerationOptions
+        {
+            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale ?? 1, Classes = ModelOptions.Classes(s.Class),
+        };
+        options.Validate();
 
-        var (model, schedulerConfig) = ImageModel.Load(modelFolder, "inpaint");
-        using var _ = model;
-        using var image = ImageModel.ReadImage(s.Image, model.Config, "--image");
+        using var pipeline = ImageModel.Load(modelFolder, s.Device, "inpaint");
+        using var image = ImageModel.ReadImage(s.Image, pipeline, "--image");
         using var mask = ReadMask(s.Mask, image);
-        var denoiser = ImageModel.Denoiser(model, s.Class, s.GuidanceScale, image.shape[0]);
-        var sampler = repaint ? "ddpm" : s.Sampler ?? schedulerConfig.ClassName ?? "ddim";
-        using var scheduler = SchedulerFactory.Create(sampler, schedulerConfig);
-        ScheduledNoise.CheckSupported(scheduler, "inpaint");
-        using var generator = new Generator().manual_seed(s.Seed);
+        var sampler = repaint ? "ddpm" : s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddim";
         var title = repaint ? $"repaint {s.Steps} steps, j={s.Jump}, r={s.Resample}" : $"replace, {sampler} {s.Steps} steps";
-        using var result = ImageModel.WithProgress(title, onStep => repaint
-            ? Inpainting.RePaint(denoiser, (DdpmScheduler)scheduler, image, mask, s.Steps, s.Jump, s.Resample, generator, onStep)
-            : Inpainting.Replace(denoiser, scheduler, image, mask, s.Steps, generator, onStep));
+        using var result = ImageModel.WithProgress(title, onStep =>
+            pipeline.Inpaint(image, mask, options, repaint ? new RePaintSchedule(s.Jump, s.Resample) : null, onStep, cancellationToken));
         ImageGrid.SavePng(result, s.Out, columns: 1, padding: 0, scale: s.Scale);
         AnsiConsole.MarkupLineInterpolated($"wrote {s.Out}");
         return 0;

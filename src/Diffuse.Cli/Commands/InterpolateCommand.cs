@@ -23,20 +23,20 @@ public sealed class InterpolateCommand : Command<InterpolateSettings>
         if (s.Scale <= 0) throw new DiffuseException($"--scale must be positive (got {s.Scale})");
         if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
 
-        var (model, folderConfig) = ImageModel.Load(modelFolder, "interpolate");
-        var schedulerConfig = s.Clip ? folderConfig : DdimInversion.Unclipped(folderConfig);
-        using var _ = model;
-        using var a = InversionInput.ReadImage(s.From, model.Config, "--from");
-        using var b = InversionInput.ReadImage(s.To, model.Config, "--to");
-        var classIndex = InversionInput.Class(model, s.Class);
+        using var pipeline = ImageModel.Load(modelFolder, s.Device, "interpolate");
+        var model = pipeline.Denoiser;
+        var schedulerConfig = s.Clip ? pipeline.SchedulerConfig : DdimInversion.Unclipped(pipeline.SchedulerConfig);
+        using var a = InversionInput.ReadImage(s.From, pipeline, "--from");
+        using var b = InversionInput.ReadImage(s.To, pipeline, "--to");
+        var classIndex = InversionInput.Class(pipeline, s.Class);
         using var ends = cat([a, b]);
-        using var endLabels = InversionInput.Labels(classIndex, 2);
+        var endLabels = InversionInput.Conditioning(classIndex, 2);
         using var noise = ImageModel.WithProgress($"inverting 2 images, {s.Steps} DDIM steps",
             onStep => DdimInversion.Invert(model, schedulerConfig, ends, s.Steps, endLabels, onStep));
         using var noiseA = noise[0];
         using var noiseB = noise[1];
         using var path = SphericalInterpolation.Frames(noiseA, noiseB, s.Frames);
-        using var frameLabels = InversionInput.Labels(classIndex, s.Frames);
+        var frameLabels = InversionInput.Conditioning(classIndex, s.Frames);
         using var frames = ImageModel.WithProgress($"decoding {s.Frames} frames, {s.Steps} DDIM steps",
             onStep => DdimInversion.Reconstruct(model, schedulerConfig, path, s.Steps, frameLabels, onStep));
         using var strip = cat([a, frames, b]);

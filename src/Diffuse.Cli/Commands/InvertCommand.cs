@@ -23,12 +23,12 @@ public sealed class InvertCommand : Command<InvertSettings>
         if (s.Reconstruction is not null && !s.Reconstruction.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new DiffuseException($"--reconstruction must name a .png file (got '{s.Reconstruction}')");
 
-        var (model, folderConfig) = ImageModel.Load(modelFolder, "invert");
-        var schedulerConfig = s.Clip ? folderConfig : DdimInversion.Unclipped(folderConfig);
-        using var _ = model;
-        using var image = InversionInput.ReadImage(s.Image, model.Config, "--image");
-        var classIndex = InversionInput.Class(model, s.Class);
-        using var labels = InversionInput.Labels(classIndex, 1);
+        using var pipeline = ImageModel.Load(modelFolder, s.Device, "invert");
+        var model = pipeline.Denoiser;
+        var schedulerConfig = s.Clip ? pipeline.SchedulerConfig : DdimInversion.Unclipped(pipeline.SchedulerConfig);
+        using var image = InversionInput.ReadImage(s.Image, pipeline, "--image");
+        var classIndex = InversionInput.Class(pipeline, s.Class);
+        var labels = InversionInput.Conditioning(classIndex, 1);
         using var noise = ImageModel.WithProgress($"inverting, {s.Steps} DDIM steps",
             onStep => DdimInversion.Invert(model, schedulerConfig, image, s.Steps, labels, onStep));
         SampleTensorFile.Write(s.Out, noise, Provenance(s, classIndex));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Diffuse.Data;
 using Diffuse.Folders;
 using Diffuse.Evaluation;
+using Diffuse.Pipelines;
 using Diffuse.Models;
 using Diffuse.Schedules;
 using Spectre.Console;
@@ -22,31 +23,31 @@ public sealed class NllCommand : Command<NllSettings>
         var modelFolder = DefaultModel.Resolve(s.Model);
         if (s.Count < 2) throw new DiffuseException($"--count must be at least 2 (got {s.Count})");
         if (s.Batch <= 0) throw new DiffuseException($"--batch must be positive (got {s.Batch})");
-        if (s.Timesteps is <= 0) throw new DiffuseException($"--timesteps must be positive (got {s.Timesteps})");
+        if (s.TimestepSamples is <= 0) throw new DiffuseException($"--timestep-samples must be positive (got {s.TimestepSamples})");
         if (s.Out is not null && !s.Out.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             throw new DiffuseException($"--out must name a .json file (got '{s.Out}')");
         var clock = Stopwatch.StartNew();
 
-        var (module, schedulerConfig) = PipelineFolder.Load(modelFolder);
-        using var disposeModule = module;
-        module.eval();
-        var (x0, labels, labelKind, decoder) = LoadData(module, s);
+        using var pipeline = ModelOptions.Load(modelFolder, s.Device);
+        ModelOptions.RefuseSuperResolution(pipeline, modelFolder, "nll");
+        var schedulerConfig = pipeline.SchedulerConfig;
+        var (x0, labels, labelKind, decoder) = LoadData(pipeline, s);
         using var disposeData = x0;
         using var disposeLabels = labels;
-        using var bound = new VariationalBound((IDenoiser)module, schedulerConfig, decoder);
-        if (s.Timesteps is int k && k > bound.NumTrainTimesteps - 1)
-            throw new DiffuseException($"--timesteps must be at most {bound.NumTrainTimesteps - 1}, the model's number of transition terms (got {k})");
+        using var bound = new VariationalBound(pipeline.Denoiser, schedulerConfig, decoder);
+        if (s.TimestepSamples is int k && k > bound.NumTrainTimesteps - 1)
+            throw new DiffuseException($"--timestep-samples must be at most {bound.NumTrainTimesteps - 1}, the model's number of transition terms (got {k})");
 
         VariationalBoundTerms terms = null!;
         using var generator = new Generator().manual_seed(s.Seed);
-        var what = s.Timesteps is int sampled ? $"{sampled} of {bound.NumTrainTimesteps - 1} transition timesteps" : $"all {bound.NumTrainTimesteps} timesteps";
+        var what = s.TimestepSamples is int sampled ? $"{sampled} of {bound.NumTrainTimesteps - 1} transition timesteps" : $"all {bound.NumTrainTimesteps} timesteps";
         AnsiConsole.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"bound of {s.Count} images, {what}", maxValue: 1);
-                terms = bound.Evaluate(x0, labels, s.Batch, s.Timesteps, generator, (done, all) => { task.MaxValue = all; task.Value = done; });
+                terms = bound.Evaluate(x0, labels, s.Batch, s.TimestepSamples, generator, (done, all) => { task.MaxValue = all; task.Value = done; });
             });
 
         var total = MeanWithError.Of(terms.Total);
@@ -58,7 +59,7 @@ public sealed class NllCommand : Command<NllSettings>
             Model = Path.GetFullPath(modelFolder), Data = s.Data, Count = s.Count, Seed = s.Seed,
             Decoder = decoder == LikelihoodDecoder.Discretized8Bit ? "discretized_8bit" : "continuous_gaussian",
             ClassLabels = labelKind, NumTrainTimesteps = bound.NumTrainTimesteps, VarianceType = schedulerConfig.VarianceType,
-            SampledTimesteps = s.Timesteps, EvaluationsPerImage = bound.EvaluationsPerImage(s.Timesteps),
+            SampledTimesteps = s.TimestepSamples, EvaluationsPerImage = bound.EvaluationsPerImage(s.TimestepSamples),
             BitsPerDim = total.Mean, BitsPerDimStandardError = total.StandardError,
             Prior = prior.Mean, PriorStandardError = prior.StandardError,
             Transitions = transitions.Mean, TransitionsStandardError = transitions.StandardError,
@@ -70,7 +71,7 @@ public sealed class NllCommand : Command<NllSettings>
 
         // Short lines: Spectre wraps at 80 columns when the output is redirected.
         AnsiConsole.MarkupLineInterpolated($"NLL bound, {s.Count} images: [bold]{total.Mean:F4} ± {total.StandardError:F4}[/] bits/dim");
-        if (s.Timesteps is int used)
+        if (s.TimestepSamples is int used)
             AnsiConsole.MarkupLineInterpolated($"estimate: transitions from {used} of {bound.NumTrainTimesteps - 1} timesteps per image");
         var table = new Table().AddColumns("term", "bits/dim", "± s.e.");
         table.AddRow("prior L_T", $"{prior.Mean:F5}", $"{prior.StandardError:F5}");
@@ -84,24 +85,23 @@ public sealed class NllCommand : Command<NllSettings>
     }
 
     /// <summary>The images (or toy points) to measure, the labels to give the model, and how to read the decoder.</summary>
-    static (Tensor X0, Tensor? Labels, string? LabelKind, LikelihoodDecoder Decoder) LoadData(nn.Module module, NllSettings s)
+    static (Tensor X0, Tensor? Labels, string? LabelKind, LikelihoodDecoder Decoder) LoadData(DiffusionPipeline pipeline, NllSettings s)
     {
         using var generator = new Generator().manual_seed(s.Seed);
-        if (module is ToyMlp)
+        if (!pipeline.MakesImages)
         {
             if (!Toy2D.IsToyName(s.Data))
                 throw new DiffuseException($"{DefaultModel.Resolve(s.Model)} is a 2-D toy model: --data must be one of {string.Join(", ", Toy2D.Names)} (got '{s.Data}')");
             if (s.Conditional) throw new DiffuseException("--conditional needs a class-conditional model; a toy model has no classes");
             return (Toy2D.Sample(s.Data, s.Count, generator), null, null, LikelihoodDecoder.ContinuousGaussian);
         }
-        if (module is not UNet2DModel unet) throw new DiffuseException($"{DefaultModel.Resolve(s.Model)}: nll measures image and toy models; this folder holds a {module.GetType().Name}");
-        var c = unet.Config;
-        using var data = DatasetLoader.Load(s.Data, c.SampleSize, c.InChannels);
+        var shape = pipeline.SampleShape;
+        using var data = DatasetLoader.Load(s.Data, (int)shape[1], (int)shape[0]);
         if (data.Count < s.Count) throw new DiffuseException($"{s.Data}: holds {data.Count} images, fewer than --count {s.Count}");
         using var order = randperm(data.Count, generator: generator);
         using var chosen = order.narrow(0, 0, s.Count);
         var images = data.Data.index_select(0, chosen);
-        if (c.NumClassEmbeds is null)
+        if (pipeline.ClassCount is not int classes)
         {
             if (s.Conditional) { images.Dispose(); throw new DiffuseException("--conditional needs a class-conditional model; this one is unconditional"); }
             return (images, null, null, LikelihoodDecoder.Discretized8Bit);
@@ -111,15 +111,10 @@ public sealed class NllCommand : Command<NllSettings>
             if (data.Labels is null) { images.Dispose(); throw new DiffuseException($"--conditional needs labelled data: '{s.Data}' has no labels"); }
             var labels = data.Labels.index_select(0, chosen);
             long max = labels.max().item<long>();
-            int classes = c.NullClass ?? c.NumClassEmbeds.Value;
             if (max >= classes) { images.Dispose(); labels.Dispose(); throw new DiffuseException($"{s.Data}: label {max} is outside the model's classes 0..{classes - 1}"); }
             return (images, labels, "data_labels", LikelihoodDecoder.Discretized8Bit);
         }
-        if (c.NullClass is not int nullClass)
-        {
-            images.Dispose();
-            throw new DiffuseException($"{DefaultModel.Resolve(s.Model)}: this class-conditional model has no null class for an unconditional likelihood; pass --conditional to measure p(x | class)");
-        }
-        return (images, full(s.Count, (long)nullClass, dtype: int64), "null_class", LikelihoodDecoder.Discretized8Bit);
+        // A class-conditional pipeline's null class is its class count: the unconditional model trained alongside.
+        return (images, full(s.Count, (long)classes, dtype: int64), "null_class", LikelihoodDecoder.Discretized8Bit);
     }
 }

@@ -9,6 +9,10 @@ public sealed class NllSettings : CommandSettings
     [Description("Model folder (as for diffuse sample): an image model or a 2-D toy model. " + DefaultModel.Help)]
     public string? Model { get; init; }
 
+    [CommandOption("--device <DEVICE>")]
+    [Description(ModelOptions.DeviceHelp)]
+    public string? Device { get; init; }
+
     [CommandOption("--data <PATH>")]
     [Description("Images to measure: fashion-mnist (embedded), an IDX images file or an image folder; for a toy model, its data set's name (swissroll, moons, gaussians8, checkerboard).")]
     [DefaultValue("fashion-mnist")]
@@ -19,9 +23,9 @@ public sealed class NllSettings : CommandSettings
     [DefaultValue(256)]
     public int Count { get; init; } = 256;
 
-    [CommandOption("--timesteps <K>")]
+    [CommandOption("--timestep-samples <K>")]
     [Description("Estimate the sum of the T−1 transition terms from K timesteps per image (stratified, unbiased, noisier) instead of all of them. Default: all.")]
-    public int? Timesteps { get; init; }
+    public int? TimestepSamples { get; init; }
 
     [CommandOption("--batch <N>")]
     [Description("Images per network call (bounds memory).")]

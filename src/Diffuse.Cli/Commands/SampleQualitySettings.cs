@@ -10,6 +10,10 @@ public abstract class SampleQualitySettings : CommandSettings
     [Description("Model folder to sample from (as for diffuse sample). " + DefaultModel.Help)]
     public string? Model { get; init; }
 
+    [CommandOption("--device <DEVICE>")]
+    [Description(ModelOptions.DeviceHelp)]
+    public string? Device { get; init; }
+
     [CommandOption("--classifier <DIR>")]
     [Description("Classifier folder from diffuse train-classifier; its features are compared.")]
     [DefaultValue("runs/classifier")]

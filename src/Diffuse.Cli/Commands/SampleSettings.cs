@@ -9,6 +9,10 @@ public sealed class SampleSettings : CommandSettings
     [Description("Model folder in diffusers' layout (a run's model/ or checkpoint-N/, or a diffusers DDPMPipeline folder). " + DefaultModel.Help)]
     public string? Model { get; init; }
 
+    [CommandOption("--device <DEVICE>")]
+    [Description(ModelOptions.DeviceHelp)]
+    public string? Device { get; init; }
+
     [CommandOption("--sampler <NAME>")]
     [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]
     public string? Sampler { get; init; }
@@ -17,8 +21,8 @@ public sealed class SampleSettings : CommandSettings
     [Description("Class-conditional models: a class index, or a comma-separated list with one class per grid row (default: every class, one a row).")]
     public string? Class { get; init; }
 
-    [CommandOption("--guidance-scale <W>")]
-    [Description("Classifier-free guidance weight w (Ho & Salimans 2022): ε = (1+w)·ε(x,c) − w·ε(x); 0 is the plain conditional model (diffusers' guidance_scale is 1+w).")]
+    [CommandOption("--guidance-scale <S>")]
+    [Description("diffusers' guidance_scale s (classifier-free guidance, Ho & Salimans 2022): ε̂ = ε(x) + s·(ε(x,c) − ε(x)); 1 (the default) is the plain conditional model, more follows the class harder.")]
     public double? GuidanceScale { get; init; }
 
     [CommandOption("--steps <N>")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diffuse.Data;
 using Diffuse.Evaluation;
+using Diffuse.Pipelines;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -23,8 +24,8 @@ public sealed class SweepCommand : Command<SweepSettings>
         var clock = Stopwatch.StartNew();
 
         using var classifier = ClassifierFolder.Load(s.Classifier);
-        var (model, schedulerConfig) = ImageModel.Load(modelFolder, "sweep");
-        using var disposeModel = model;
+        using var pipeline = ModelOptions.Load(modelFolder, s.Device);
+        ModelOptions.RefuseSuperResolution(pipeline, modelFolder, "sweep");
         using var data = DatasetLoader.Load(s.Data, classifier.Config.SampleSize, classifier.Config.InChannels);
         if (data.Count < s.Count) throw new DiffuseException($"{s.Data}: holds {data.Count} images, fewer than --count {s.Count}");
         using var real = RealFeatures.Select(classifier, data, s.Count, s.Seed);
@@ -40,7 +41,7 @@ public sealed class SweepCommand : Command<SweepSettings>
                 {
                     var task = tasks[i];
                     task.StartTask();
-                    results.Add(SamplerSweep.Run(model, schedulerConfig, classifier, real.Features, rows[i], s.Count, s.Batch, s.Seed, done => task.Value = done));
+                    results.Add(SamplerSweep.Run(pipeline, classifier, real.Features, rows[i], s.Count, s.Batch, s.Seed, done => task.Value = done));
                     task.StopTask();
                 }
             });

@@ -22,6 +22,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         TrainingOutcome outcome = null!;
         TrainConfig? config = s.Resume ? null : BuildConfig(s);
+        var device = Runtime.Devices.Parse(s.Device ?? "cpu");
         config?.Validate();
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -47,7 +48,7 @@ public sealed class TrainCommand : Command<TrainSettings>
                     // The rate of this session: a resumed run's earlier steps took their time elsewhere.
                     double rate = p.Step == firstStep ? 0 : (p.Step - firstStep) / clock.Elapsed.TotalSeconds;
                     task.Description = $"step {p.Step}/{p.TotalSteps} loss {p.SmoothedLoss:F4} lr {p.LearningRate:E1} {rate:F2} it/s";
-                }, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
+                }, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"), device);
                 outcome = config is null ? run.Resume(s.Steps, linked.Token) : run.Start(config, linked.Token);
             });
         return Report(outcome, s, outcome.Batch);
@@ -71,7 +72,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         var d = TrainConfig.ForData(s.Data);
         return d with
         {
-            Model = s.Model,
+            Model = s.Preset,
             Steps = s.Steps ?? d.Steps,
             Batch = s.Batch ?? d.Batch,
             LearningRate = s.Lr ?? d.LearningRate,
@@ -83,7 +84,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             ImageSize = s.ImageSize,
             Conditional = s.Conditional,
             Task = s.Task,
-            SuperresScale = s.Scale ?? (s.Task == TrainConfig.SuperresTask ? 2 : null),
+            SuperresScale = s.SuperresScale ?? (s.Task == TrainConfig.SuperresTask ? 2 : null),
             CondDrop = s.CondDrop ?? d.CondDrop,
             RandomFlip = d.RandomFlip && !s.NoFlip,
             Seed = s.Seed ?? d.Seed,

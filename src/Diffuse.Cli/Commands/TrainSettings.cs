@@ -15,10 +15,14 @@ public sealed class TrainSettings : CommandSettings
     [DefaultValue("runs/fashion-mnist")]
     public string Out { get; init; } = "runs/fashion-mnist";
 
-    [CommandOption("--model <PRESET>")]
+    [CommandOption("--preset <NAME>")]
     [Description("Model size preset for images: tiny, default, small (ignored for 2-D toy data).")]
     [DefaultValue("default")]
-    public string Model { get; init; } = "default";
+    public string Preset { get; init; } = "default";
+
+    [CommandOption("--device <DEVICE>")]
+    [Description(ModelOptions.DeviceHelp)]
+    public string? Device { get; init; }
 
     [CommandOption("--steps <N>")]
     [Description("Total optimiser steps (with --resume: the new total; the default keeps the checkpoint's).")]
@@ -69,9 +73,9 @@ public sealed class TrainSettings : CommandSettings
     [DefaultValue("generate")]
     public string Task { get; init; } = "generate";
 
-    [CommandOption("--scale <N>")]
+    [CommandOption("--superres-scale <N>")]
     [Description("With --task superres: how many times smaller the low-resolution input is (default 2); the image size must be divisible by it.")]
-    public int? Scale { get; init; }
+    public int? SuperresScale { get; init; }
 
     [CommandOption("--no-flip")]
     [Description("Do not flip training images horizontally at random.")]

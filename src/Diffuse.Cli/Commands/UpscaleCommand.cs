@@ -23,42 +23,43 @@ public sealed class UpscaleCommand : Command<UpscaleSettings>
         if (s.Count <= 0) throw new DiffuseException($"--count must be positive (got {s.Count})");
         if (s.Batch <= 0) throw new DiffuseException($"--batch must be positive (got {s.Batch})");
         if (s.Average <= 0) throw new DiffuseException($"--average must be positive (got {s.Average})");
-        if (!s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--out must name a .png file (got '{s.Out}')");
-        if (s.Json is not null && !s.Json.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--json must name a .json file (got '{s.Json}')");
-        if (s.Json is not null && s.Data is null) throw new DiffuseException("--json applies to --data only");
+        var extension = s.Image is not null ? ".png" : ".json";
+        if (s.Out is not null && !s.Out.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            throw new DiffuseException($"--out must name a {extension} file {(s.Image is not null ? "with --image" : "with --data")} (got '{s.Out}')");
+        if (s.Grid is not null && s.Data is null) throw new DiffuseException("--grid applies to --data only");
+        if (s.Grid is not null && !s.Grid.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new DiffuseException($"--grid must name a .png file (got '{s.Grid}')");
         if (s.Image is not null && !File.Exists(s.Image)) throw new DiffuseException($"{s.Image}: --image file not found");
 
         var modelFolder = DefaultModel.ResolveSuperResolution(s.Model);
-        var (model, schedulerConfig) = ImageModel.LoadUNet(modelFolder, "upscale");
-        using var _ = model;
-        int scale = SuperResolution.ScaleOf(model, modelFolder);
-        var sampler = s.Sampler ?? schedulerConfig.ClassName ?? "ddim";
-        IScheduler NewScheduler() => SchedulerFactory.Create(sampler, schedulerConfig);
-        NewScheduler().Dispose();   // an unknown name fails here, before any work
-        return s.Image is not null ? UpscaleOne(s, model, scale, sampler, NewScheduler) : Evaluate(s, modelFolder, model, scale, sampler, NewScheduler);
+        using var pipeline = ModelOptions.LoadSuperResolution(s.Model, s.Device);
+        var options = new GenerationOptions { Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed };
+        pipeline.CreateScheduler(options).Dispose();   // an unknown name fails here, before any work
+        var sampler = s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddim";
+        return s.Image is not null
+            ? UpscaleOne(s, pipeline, options, sampler, cancellationToken)
+            : Evaluate(s, modelFolder, pipeline, sampler, () => pipeline.CreateScheduler(options));
     }
 
-    private static int UpscaleOne(UpscaleSettings s, UNet2DModel model, int scale, string sampler, Func<IScheduler> newScheduler)
+    private static int UpscaleOne(UpscaleSettings s, SuperResolutionPipeline pipeline, GenerationOptions options, string sampler,
+                                  CancellationToken cancellationToken)
     {
-        var c = model.Config;
-        int low = c.SampleSize / scale;
-        using var image = ImageDecoder.Decode(s.Image!, c.OutChannels);
+        int low = pipeline.LowResolutionSize, size = (int)pipeline.SampleShape[1], scale = pipeline.Scale;
+        using var image = ImageDecoder.Decode(s.Image!, (int)pipeline.SampleShape[0]);
         if (image.shape[2] != low || image.shape[3] != low)
-            throw new DiffuseException($"{s.Image}: --image is {image.shape[3]}×{image.shape[2]} pixels but this ×{scale} model upscales {low}×{low} images (to {c.SampleSize}×{c.SampleSize})");
-        using var scheduler = newScheduler();
-        using var generator = new Generator().manual_seed(s.Seed);
+            throw new DiffuseException($"{s.Image}: --image is {image.shape[3]}×{image.shape[2]} pixels but this ×{scale} model upscales {low}×{low} images (to {size}×{size})");
         using var result = ImageModel.WithProgress($"{sampler} {s.Steps} steps",
-            onStep => SuperResolution.Upscale(model, scheduler, image, scale, s.Steps, generator, s.Average, onStep));
-        ImageGrid.SavePng(result, s.Out, columns: 1, padding: 0);
-        AnsiConsole.MarkupLineInterpolated($"{low}×{low} → {c.SampleSize}×{c.SampleSize}: wrote {s.Out}");
+            onStep => pipeline.Upscale(image, options, s.Average, onStep, cancellationToken));
+        var outPath = s.Out ?? "upscaled.png";
+        ImageGrid.SavePng(result, outPath, columns: 1, padding: 0);
+        AnsiConsole.MarkupLineInterpolated($"{low}×{low} → {size}×{size}: wrote {outPath}");
         return 0;
     }
 
-    private static int Evaluate(UpscaleSettings s, string modelFolder, UNet2DModel model, int scale, string sampler, Func<IScheduler> newScheduler)
+    private static int Evaluate(UpscaleSettings s, string modelFolder, SuperResolutionPipeline pipeline, string sampler, Func<IScheduler> newScheduler)
     {
         var clock = Stopwatch.StartNew();
-        var c = model.Config;
-        using var data = DatasetLoader.Load(s.Data!, c.SampleSize, c.OutChannels);
+        int size = (int)pipeline.SampleShape[1], scale = pipeline.Scale;
+        using var data = DatasetLoader.Load(s.Data!, size, (int)pipeline.SampleShape[0]);
         if (data.Count < s.Count) throw new DiffuseException($"{s.Data}: holds {data.Count} images, fewer than --count {s.Count}");
 
         SuperResolutionEvaluation.Result result = null!;
@@ -68,25 +69,26 @@ public sealed class UpscaleCommand : Command<UpscaleSettings>
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"upscaling {s.Count} images, {sampler} {s.Steps} steps", maxValue: s.Count);
-                result = SuperResolutionEvaluation.Run(model, newScheduler, data.Data, scale, s.Count, s.Batch, s.Steps, s.Seed, s.Average,
+                result = SuperResolutionEvaluation.Run(pipeline.Denoiser, newScheduler, data.Data, scale, s.Count, s.Batch, s.Steps, s.Seed, s.Average,
                     onBatch: done => task.Value = done);
             });
         using (result)
         {
-            ComparisonGrid.SavePng([ComparisonGrid.Blocks(result.Low, scale), result.Bicubic, result.Upscaled, result.Original], s.Out, groupsPerRow: 2);
+            var json = s.Out ?? "upscale.json";
+            var grid = s.Grid ?? Path.ChangeExtension(json, ".png");
+            ComparisonGrid.SavePng([ComparisonGrid.Blocks(result.Low, scale), result.Bicubic, result.Upscaled, result.Original], grid, groupsPerRow: 2);
             var report = SuperResolutionReport.From(result.ModelPsnr, result.BicubicPsnr) with
             {
                 Model = Path.GetFullPath(modelFolder), Data = s.Data!, Scale = scale, Sampler = sampler, Steps = s.Steps, Seed = s.Seed,
                 Average = s.Average, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             };
-            var json = s.Json ?? Path.ChangeExtension(s.Out, ".json");
             report.Save(json);
             var average = s.Average == 1 ? "" : $", mean of {s.Average} samples";
-            AnsiConsole.MarkupLineInterpolated($"PSNR over {report.Count} images, ×{scale} ({c.SampleSize / scale}→{c.SampleSize}), {sampler} {s.Steps} steps{average}:");
+            AnsiConsole.MarkupLineInterpolated($"PSNR over {report.Count} images, ×{scale} ({size / scale}→{size}), {sampler} {s.Steps} steps{average}:");
             AnsiConsole.MarkupLineInterpolated($"  model   [bold]{report.ModelPsnr:F2} dB[/]");
             AnsiConsole.MarkupLineInterpolated($"  bicubic {report.BicubicPsnr:F2} dB");
             AnsiConsole.MarkupLineInterpolated($"  gain    {report.Gain:+0.00;-0.00} ± {report.GainStandardError:F2} dB (model better on {report.ModelBetterFraction:P0} of images)");
-            AnsiConsole.MarkupLineInterpolated($"wrote {s.Out} and {json} ({report.Seconds:F0} s)");
+            AnsiConsole.MarkupLineInterpolated($"wrote {json} and {grid} ({report.Seconds:F0} s)");
         }
         return 0;
     }

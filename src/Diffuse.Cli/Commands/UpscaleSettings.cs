@@ -9,6 +9,10 @@ public sealed class UpscaleSettings : CommandSettings
     [Description("A super-resolution model folder (from diffuse train --task superres). " + DefaultModel.SuperResolutionHelp)]
     public string? Model { get; init; }
 
+    [CommandOption("--device <DEVICE>")]
+    [Description(ModelOptions.DeviceHelp)]
+    public string? Device { get; init; }
+
     [CommandOption("--image <FILE.png>")]
     [Description("The low-resolution image to upscale: the model's size divided by its scale (14×14 for a ×2 model of 28×28 images).")]
     public string? Image { get; init; }
@@ -46,12 +50,11 @@ public sealed class UpscaleSettings : CommandSettings
     [DefaultValue(1)]
     public int Average { get; init; } = 1;
 
-    [CommandOption("--out <FILE.png>")]
-    [Description("The upscaled image; with --data, a grid of low-res | bicubic | model | original for the first 16 images (shown 2× enlarged).")]
-    [DefaultValue("upscaled.png")]
-    public string Out { get; init; } = "upscaled.png";
+    [CommandOption("--out <FILE>")]
+    [Description("With --image: the upscaled image (.png, default upscaled.png). With --data: the PSNR figures (.json, default upscale.json).")]
+    public string? Out { get; init; }
 
-    [CommandOption("--json <FILE.json>")]
-    [Description("With --data: where to write the PSNR figures (default: --out with .json instead of .png).")]
-    public string? Json { get; init; }
+    [CommandOption("--grid <FILE.png>")]
+    [Description("With --data: where to write the grid of low-res | bicubic | model | original for the first 16 images (default: --out with .png instead of .json).")]
+    public string? Grid { get; init; }
 }

@@ -1,6 +1,6 @@
-using Diffuse.Formats;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diffuse.Formats;
 using Diffuse.Models;
 using TorchSharp;
 
@@ -9,8 +9,8 @@ namespace Diffuse.Folders;
 /// <summary>
 /// One model component folder as diffusers saves it (<c>ModelMixin.save_pretrained</c>): <c>config.json</c>
 /// plus <c>diffusion_pytorch_model.safetensors</c>, or <c>diffusion_pytorch_model.bin</c> in checkpoints
-/// from before safetensors. The model is built from the config and filled only after the whole weights
-/// file has been read and checked against it.
+/// from before safetensors. The network is found by the config's <c>_class_name</c> in one table, built from the
+/// config, and filled only after the whole weights file has been read and checked against it.
 /// </summary>
 public static class ModelFolder
 {
@@ -18,25 +18,29 @@ public static class ModelFolder
     public const string SafetensorsFile = "diffusion_pytorch_model.safetensors";
     public const string PyTorchFile = "diffusion_pytorch_model.bin";
 
+    /// <summary>The networks this library builds, by <c>_class_name</c>. A new network is one line here.</summary>
+    static readonly Dictionary<string, Func<string, torch.nn.Module>> Networks = new()
+    {
+        ["UNet2DModel"] = config => new UNet2DModel(UNet2DConfig.Load(config)),
+        ["ToyMlp"] = config => new ToyMlp(ToyMlpConfig.Load(config)),
+    };
+
+    public static IReadOnlyCollection<string> ClassNames => Networks.Keys;
+
     public static void Save(string folder, torch.nn.Module model)
     {
+        var described = Described(model);
         Directory.CreateDirectory(folder);
-        switch (model)
-        {
-            case UNet2DModel m: m.Config.Save(Path.Combine(folder, ConfigFile)); break;
-            case ToyMlp m: m.Config.Save(Path.Combine(folder, ConfigFile)); break;
-            default: throw new ArgumentException($"cannot save a {model.GetType().Name}");
-        }
+        described.SaveConfig(Path.Combine(folder, ConfigFile));
         SafetensorsWeights.Save(model, Path.Combine(folder, SafetensorsFile));
     }
 
     /// <summary>The library and class <c>model_index.json</c> lists for <paramref name="model"/>.</summary>
-    public static (string Library, string ClassName) IndexEntry(torch.nn.Module model) => model switch
+    public static (string Library, string ClassName) IndexEntry(torch.nn.Module model)
     {
-        UNet2DModel => ("diffusers", "UNet2DModel"),
-        ToyMlp => ("diffuse", "ToyMlp"),
-        _ => throw new ArgumentException($"cannot save a {model.GetType().Name}"),
-    };
+        var described = Described(model);
+        return (described.Library, described.ClassName);
+    }
 
     /// <summary>The weights file a load would use: safetensors when present, else the PyTorch .bin.</summary>
     public static string FindWeights(string folder)
@@ -50,7 +54,7 @@ public static class ModelFolder
         throw new DiffuseException($"{folder}: no weights: neither {SafetensorsFile} nor {PyTorchFile} is present");
     }
 
-    /// <summary>Checks that the config and weights files exist and the config is valid; returns the weights path.</summary>
+    /// <summary>Checks that the config and weights files exist; returns the weights path.</summary>
     public static string CheckFiles(string folder)
     {
         var configPath = Path.Combine(folder, ConfigFile);
@@ -58,20 +62,25 @@ public static class ModelFolder
         return FindWeights(folder);
     }
 
-    public static torch.nn.Module Load(string folder)
+    /// <summary>The network of the folder, in eval mode, on <paramref name="device"/> (the CPU when null).</summary>
+    public static torch.nn.Module Load(string folder, torch.Device? device = null)
     {
         var weightsPath = CheckFiles(folder);
         var configPath = Path.Combine(folder, ConfigFile);
-        torch.nn.Module model = ReadClassName(configPath) switch
-        {
-            "ToyMlp" => new ToyMlp(ToyMlpConfig.Load(configPath)),
-            _ => new UNet2DModel(UNet2DConfig.Load(configPath)),
-        };
+        // Configs without _class_name are taken for UNet2DModel, which validates the keys it needs.
+        var className = ReadClassName(configPath) ?? "UNet2DModel";
+        if (!Networks.TryGetValue(className, out var create))
+            throw new DiffuseException($"{configPath}: _class_name '{className}' is not supported (supported: {string.Join(", ", Networks.Keys)})");
+        var model = create(configPath);
         try { ModelWeights.LoadInto(model, weightsPath); }
         catch { model.Dispose(); throw; }
         model.eval();
+        if (device is not null && device.type != DeviceType.CPU) model.to(device);
         return model;
     }
+
+    static IDiffusersModel Described(torch.nn.Module model) => model as IDiffusersModel
+        ?? throw new DiffuseException($"a {model.GetType().Name} cannot be saved as a diffusers model folder");
 
     private static string? ReadClassName(string configPath)
     {

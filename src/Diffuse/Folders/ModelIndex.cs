@@ -1,48 +1,65 @@
-using Diffuse.Formats;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diffuse.Formats;
 
 namespace Diffuse.Folders;
 
 /// <summary>
-/// A pipeline's <c>model_index.json</c>: the pipeline class and, per component folder, the library and
-/// class that load it (<c>"unet": ["diffusers", "UNet2DModel"]</c>). diffusers' <c>from_pretrained</c>
-/// reads the folder through this file, so it is written exactly as <c>save_pretrained</c> writes it
-/// (keys sorted, two-space indent, trailing newline).
+/// A pipeline's <c>model_index.json</c>: the pipeline class (<c>_class_name</c>, the task: DDPMPipeline, or one of
+/// ours where diffusers has none), the pipeline's own settings as plain values (as diffusers keeps
+/// <c>requires_safety_checker</c>), and per component folder the library and class that load it
+/// (<c>"unet": ["diffusers", "UNet2DModel"]</c>). diffusers' <c>from_pretrained</c> reads the folder through this
+/// file, so it is written exactly as <c>save_pretrained</c> writes it (keys sorted, two-space indent, trailing newline).
 /// </summary>
-public static class ModelIndex
+public sealed record ModelIndex(string ClassName, IReadOnlyDictionary<string, JsonNode> Settings,
+                                IReadOnlyDictionary<string, (string Library, string ClassName)> Components)
 {
-    public const string PipelineClassName = "DDPMPipeline";
     public const string DiffusersVersion = "0.31.0";
 
-    private static readonly string[] SupportedUNets = ["UNet2DModel", "ToyMlp"];
-
-    public static void Save(string path, string schedulerClass, (string Library, string ClassName) unet)
+    public void Save(string path)
     {
         var index = new JsonObject
         {
-            ["_class_name"] = PipelineClassName,
+            ["_class_name"] = ClassName,
             ["_diffusers_version"] = DiffusersVersion,
-            ["scheduler"] = new JsonArray("diffusers", schedulerClass),
-            ["unet"] = new JsonArray(unet.Library, unet.ClassName),
         };
-        AtomicFile.WriteAllText(path, index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        foreach (var (key, value) in Settings) index[key] = value.DeepClone();
+        foreach (var (name, (library, className)) in Components) index[name] = new JsonArray(library, className);
+        var sorted = new JsonObject(index.OrderBy(p => p.Key, StringComparer.Ordinal)
+                                         .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        AtomicFile.WriteAllText(path, sorted.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     /// <summary>
-    /// Checks that the file is JSON and that its <c>unet</c> entry, when present, names a model this
-    /// library builds. Other pipeline classes (DDIMPipeline, ...) hold the same two components and are accepted.
+    /// Reads the file: components are the [library, class] pairs, settings every other key that does not start
+    /// with an underscore.
     /// </summary>
-    public static void Check(string path)
+    public static ModelIndex Load(string path)
     {
         JsonNode? root;
         try { root = JsonNode.Parse(File.ReadAllText(path)); }
         catch (JsonException e) { throw new DiffuseException($"{path}: not valid JSON: {e.Message.Split('\n')[0]}"); }
         if (root is not JsonObject index) throw new DiffuseException($"{path}: not a JSON object");
-        if (!index.TryGetPropertyValue("unet", out var unet)) return;
-        if (unet is not JsonArray { Count: 2 } entry || entry[1] is not JsonValue value || !value.TryGetValue(out string? className))
-            throw new DiffuseException($"{path}: unet: expected [library, class name], got {unet?.ToJsonString() ?? "null"}");
-        if (!SupportedUNets.Contains(className))
-            throw new DiffuseException($"{path}: unet: '{className}' is not supported (supported: {string.Join(", ", SupportedUNets)})");
+        string className = index["_class_name"] is JsonValue v && v.TryGetValue(out string? name)
+            ? name
+            : throw new DiffuseException($"{path}: _class_name is missing or not a string");
+        var settings = new Dictionary<string, JsonNode>();
+        var components = new Dictionary<string, (string, string)>();
+        foreach (var (key, value) in index)
+        {
+            if (key.StartsWith('_') || value is null) continue;
+            if (value is JsonArray { Count: 2 } pair && pair[0] is JsonValue lib && lib.TryGetValue(out string? library)
+                && pair[1] is JsonValue cls && cls.TryGetValue(out string? component))
+                components[key] = (library, component);
+            else if (value is JsonArray)
+                throw new DiffuseException($"{path}: {key}: expected [library, class name], got {value.ToJsonString()}");
+            else settings[key] = value.DeepClone();
+        }
+        return new ModelIndex(className, settings, components);
     }
+
+    /// <summary>An integer setting, or null when absent; a clear error when it is not an integer.</summary>
+    public int? IntSetting(string key, string path) => Settings.TryGetValue(key, out var node)
+        ? node is JsonValue value && value.TryGetValue(out int number) ? number : throw new DiffuseException($"{path}: {key}: expected an integer, got {node.ToJsonString()}")
+        : null;
 }

@@ -1,4 +1,3 @@
-using Diffuse.Formats;
 using Diffuse.Schedules;
 using TorchSharp;
 
@@ -6,10 +5,10 @@ namespace Diffuse.Folders;
 
 /// <summary>
 /// A model saved in diffusers' pipeline layout: <c>model_index.json</c>, <c>unet/config.json</c>,
-/// <c>unet/diffusion_pytorch_model.safetensors</c>, <c>scheduler/scheduler_config.json</c>.
-/// A UNet2DModel folder loads in diffusers' <c>DDPMPipeline.from_pretrained</c>; a 2-D toy model uses
-/// the same layout with <c>_class_name</c> ToyMlp (ours only). Loading also accepts a bare model folder
-/// (<c>config.json</c> and weights, as <c>UNet2DModel.save_pretrained</c> writes it); see <see cref="Load"/>.
+/// <c>unet/diffusion_pytorch_model.safetensors</c>, <c>scheduler/scheduler_config.json</c>. Loading also accepts a
+/// training run's folder (its <c>model/</c>) and a bare model folder (<c>config.json</c> and weights, as
+/// <c>UNet2DModel.save_pretrained</c> writes it); see <see cref="Read"/>. Every file is checked before any weight is
+/// used. Which pipeline the contents make is the pipelines' business (<c>DiffusionPipeline.Load</c>).
 /// </summary>
 public static class PipelineFolder
 {
@@ -20,37 +19,67 @@ public static class PipelineFolder
     public const string SchedulerFolder = "scheduler";
     public const string SchedulerConfigFile = "scheduler_config.json";
 
-    /// <summary>Writes the folder's files, each atomically. For a whole-folder swap see <see cref="FolderSwap"/>.</summary>
-    public static void Save(string folder, torch.nn.Module model, SchedulerConfig scheduler)
+    /// <summary>The folder a training run writes its final model to.</summary>
+    public const string RunModelFolder = "model";
+
+    /// <summary>Writes the folder's files, each atomically. For a whole-folder swap see <see cref="Formats.FolderSwap"/>.</summary>
+    public static void Save(string folder, string pipelineClass, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode> settings,
+                            torch.nn.Module model, SchedulerConfig scheduler)
     {
         var entry = ModelFolder.IndexEntry(model);
         ModelFolder.Save(Path.Combine(folder, UNetFolder), model);
         scheduler.Save(Path.Combine(folder, SchedulerFolder, SchedulerConfigFile));
-        ModelIndex.Save(Path.Combine(folder, ModelIndexFile), scheduler.ClassName ?? "DDPMScheduler", entry);
+        var components = new Dictionary<string, (string, string)>
+        {
+            [SchedulerFolder] = ("diffusers", scheduler.ClassName ?? "DDPMScheduler"),
+            [UNetFolder] = entry,
+        };
+        new ModelIndex(pipelineClass, settings, components).Save(Path.Combine(folder, ModelIndexFile));
     }
 
     /// <summary>
-    /// Loads the denoiser and scheduler config, checking every file before any weight is used.
-    /// A bare model folder (<c>config.json</c> directly inside) takes the scheduler of the pipeline it
-    /// sits in when it is that pipeline's <c>unet/</c>, and diffusers' DDPMScheduler defaults otherwise.
+    /// The pipeline folder <paramref name="path"/> means: itself, or a training run's <c>model/</c> when the path is
+    /// the run's folder.
     /// </summary>
-    public static (torch.nn.Module Model, SchedulerConfig Scheduler) Load(string folder)
+    public static string Resolve(string path)
     {
-        if (!Directory.Exists(folder)) throw new DiffuseException($"model folder '{folder}' not found");
-        var unet = Path.Combine(folder, UNetFolder);
-        if (!Directory.Exists(unet) && File.Exists(Path.Combine(folder, ConfigFile))) return LoadBareModel(folder);
+        if (!Directory.Exists(path)) throw new DiffuseException($"model folder '{path}' not found");
+        bool isModel = File.Exists(Path.Combine(path, ModelIndexFile)) || Directory.Exists(Path.Combine(path, UNetFolder))
+                       || File.Exists(Path.Combine(path, ConfigFile));
+        var runModel = Path.Combine(path, RunModelFolder);
+        if (!isModel && Directory.Exists(runModel)) return runModel;
+        return path;
+    }
 
-        if (!File.Exists(Path.Combine(unet, ConfigFile))) throw new DiffuseException($"{folder}: not a model folder: {UNetFolder}/{ConfigFile} is missing");
+    /// <summary>
+    /// Loads the network and scheduler config, and the index when there is one. A bare model folder takes the
+    /// scheduler of the pipeline it sits in when it is that pipeline's <c>unet/</c>, and diffusers' DDPMScheduler
+    /// defaults otherwise.
+    /// </summary>
+    public static PipelineFolderContents Read(string path, torch.Device? device = null)
+    {
+        var folder = Resolve(path);
+        var unet = Path.Combine(folder, UNetFolder);
+        if (!Directory.Exists(unet) && File.Exists(Path.Combine(folder, ConfigFile))) return ReadBareModel(folder, device);
+
+        if (!File.Exists(Path.Combine(unet, ConfigFile)))
+        {
+            var hint = Directory.Exists(Path.Combine(folder, "checkpoint-000000")) || Directory.EnumerateDirectories(folder, "checkpoint-*").Any()
+                ? " (a training run that has not finished: pass one of its checkpoint-* folders)" : "";
+            throw new DiffuseException($"{folder}: not a model folder: {UNetFolder}/{ConfigFile} is missing{hint}");
+        }
         ModelFolder.CheckFiles(unet);
         var schedulerPath = Path.Combine(folder, SchedulerFolder, SchedulerConfigFile);
         if (!File.Exists(schedulerPath)) throw new DiffuseException($"{folder}: {SchedulerFolder}/{SchedulerConfigFile} is missing");
         var indexPath = Path.Combine(folder, ModelIndexFile);
-        if (File.Exists(indexPath)) ModelIndex.Check(indexPath);
+        var index = File.Exists(indexPath) ? ModelIndex.Load(indexPath) : null;
+        if (index is not null && index.Components.TryGetValue(UNetFolder, out var entry) && !ModelFolder.ClassNames.Contains(entry.ClassName))
+            throw new DiffuseException($"{indexPath}: unet: '{entry.ClassName}' is not supported (supported: {string.Join(", ", ModelFolder.ClassNames)})");
         var scheduler = SchedulerConfig.Load(schedulerPath);
-        return (ModelFolder.Load(unet), scheduler);
+        return new PipelineFolderContents(folder, index, ModelFolder.Load(unet, device), scheduler);
     }
 
-    private static (torch.nn.Module Model, SchedulerConfig Scheduler) LoadBareModel(string folder)
+    private static PipelineFolderContents ReadBareModel(string folder, torch.Device? device)
     {
         ModelFolder.CheckFiles(folder);
         var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
@@ -59,6 +88,8 @@ public static class PipelineFolder
         var scheduler = pipelineScheduler is not null && File.Exists(pipelineScheduler)
             ? SchedulerConfig.Load(pipelineScheduler)
             : new SchedulerConfig { ClassName = "DDPMScheduler" };
-        return (ModelFolder.Load(folder), scheduler);
+        var parentIndex = parent is null ? null : Path.Combine(parent, ModelIndexFile);
+        var index = parentIndex is not null && File.Exists(parentIndex) ? ModelIndex.Load(parentIndex) : null;
+        return new PipelineFolderContents(folder, index, ModelFolder.Load(folder, device), scheduler);
     }
 }

@@ -26,10 +26,10 @@ public sealed class ReducedPrecisionDenoiser : IDenoiser
         DType = dtype;
     }
 
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
         using var scope = NewDisposeScope();
-        var output = _inner.Predict(sample.to(DType), timesteps, classLabels);
+        var output = _inner.Predict(sample.to(DType), timesteps, conditioning);
         return output.to(sample.dtype).MoveToOuterDisposeScope();
     }
 }

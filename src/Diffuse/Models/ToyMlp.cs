@@ -8,7 +8,7 @@ namespace Diffuse.Models;
 /// A small denoiser for 2-D point clouds: the point and a sinusoidal embedding of t go through an MLP
 /// with SiLU activations and a residual connection around each hidden layer.
 /// </summary>
-public sealed class ToyMlp : nn.Module<Tensor, Tensor, Tensor>, IDenoiser
+public sealed class ToyMlp : nn.Module<Tensor, Tensor, Tensor>, IDenoiser, IDiffusersModel
 {
     private readonly SinusoidalTimestepEmbedding time_proj;
     private readonly Linear input;
@@ -27,11 +27,25 @@ public sealed class ToyMlp : nn.Module<Tensor, Tensor, Tensor>, IDenoiser
         RegisterComponents();
     }
 
+    public string Library => "diffuse";
+
+    public string ClassName => nameof(ToyMlp);
+
+    public void SaveConfig(string path) => Config.Save(path);
+
+    public IReadOnlyList<(string Name, string Value)> Describe() =>
+    [
+        ("network", $"ToyMlp ({Config.HiddenLayers}×{Config.HiddenSize})"),
+        ("points", $"{Config.InFeatures}-D"),
+    ];
+
     public override Tensor forward(Tensor sample, Tensor timesteps) => Predict(sample, timesteps);
 
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
+        conditioning?.OnlyUses(nameof(ToyMlp));
         using var scope = NewDisposeScope();
+        timesteps = timesteps.to(sample.device);
         var t = timesteps.dim() == 0 || timesteps.shape[0] == 1 ? timesteps.reshape(1).expand(sample.shape[0]) : timesteps;
         var h = nn.functional.silu(input.forward(cat([sample, time_proj.forward(t).to(sample.dtype)], 1)));
         foreach (var layer in hidden) h = h + nn.functional.silu(layer.forward(h));

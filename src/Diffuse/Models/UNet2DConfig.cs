@@ -42,21 +42,17 @@ public sealed record UNet2DConfig
     [JsonPropertyName("num_class_embeds")] public int? NumClassEmbeds { get; init; }
     [JsonPropertyName("num_train_timesteps")] public int? NumTrainTimesteps { get; init; }
 
-    /// <summary>
-    /// Ours, not diffusers': the class index that means "no class" in a model trained with label
-    /// dropout for classifier-free guidance (Ho &amp; Salimans 2022). diffusers ignores the key.
-    /// </summary>
-    [JsonPropertyName("null_class")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? NullClass { get; init; }
-
-    /// <summary>
-    /// Ours, not diffusers': set on a super-resolution model (SR3, Saharia et al. 2021) that makes
-    /// sample_size images from images <c>superres_scale</c> times smaller, given to it bicubically upsampled
-    /// as extra input channels (in_channels = 2·out_channels). diffusers ignores the key.
-    /// </summary>
-    [JsonPropertyName("superres_scale")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? SuperresScale { get; init; }
-
     /// <summary>Keys this version does not know, kept so that a load-save round trip loses nothing.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+
+    /// <summary>
+    /// An integer a folder from before pipelines recorded their task kept in the UNet config (ours, not diffusers':
+    /// <c>null_class</c>, <c>superres_scale</c>); now it lives in <c>model_index.json</c>. Null when absent.
+    /// </summary>
+    public int? LegacySetting(string key) =>
+        Extra is not null && Extra.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number)
+            ? number
+            : null;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -105,14 +101,6 @@ public sealed record UNet2DConfig
         if (UpsampleType != "conv") Fail("upsample_type", $"'{UpsampleType}' is not supported (supported: conv)");
         if (ClassEmbedType is not null) Fail("class_embed_type", $"'{ClassEmbedType}' is not supported (use num_class_embeds)");
         if (NumClassEmbeds is <= 0) Fail("num_class_embeds", "must be positive");
-        if (NullClass is int nullClass && (NumClassEmbeds is not int classes || nullClass < 0 || nullClass >= classes))
-            Fail("null_class", $"{nullClass} is not one of the num_class_embeds={NumClassEmbeds?.ToString() ?? "null"} class embeddings");
         if (AttentionHeadDim is <= 0) Fail("attention_head_dim", "must be positive");
-        if (SuperresScale is int scale)
-        {
-            if (scale < 2) Fail("superres_scale", $"must be 2 or more (got {scale})");
-            if (InChannels != 2 * OutChannels) Fail("superres_scale", $"a super-resolution model takes its image and the upsampled low-resolution one: in_channels must be 2·out_channels (got {InChannels} and {OutChannels})");
-            if (SampleSize % scale != 0) Fail("superres_scale", $"sample_size {SampleSize} is not divisible by {scale}");
-        }
     }
 }

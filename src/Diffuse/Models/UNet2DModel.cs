@@ -10,7 +10,7 @@ namespace Diffuse.Models;
 /// <c>mid_block.attentions.0.to_q</c>, <c>up_blocks</c>, <c>conv_norm_out</c>, <c>conv_out</c>), so a
 /// diffusers checkpoint loads without a rename table.
 /// </summary>
-public sealed class UNet2DModel : nn.Module<Tensor, Tensor, Tensor>, IDenoiser
+public sealed class UNet2DModel : nn.Module<Tensor, Tensor, Tensor>, IDenoiser, IDiffusersModel
 {
     private readonly Conv2d conv_in;
     private readonly SinusoidalTimestepEmbedding time_proj;
@@ -67,19 +67,51 @@ public sealed class UNet2DModel : nn.Module<Tensor, Tensor, Tensor>, IDenoiser
 
     public bool IsClassConditional => class_embedding is not null;
 
+    public string Library => "diffusers";
+
+    public string ClassName => nameof(UNet2DModel);
+
+    public void SaveConfig(string path) => Config.Save(path);
+
+    public IReadOnlyList<(string Name, string Value)> Describe()
+    {
+        var c = Config;
+        var rows = new List<(string, string)>
+        {
+            ("network", nameof(UNet2DModel)),
+            ("sample", $"{c.InChannels}×{c.SampleSize}×{c.SampleSize}"),
+            ("levels", string.Join(", ", c.BlockOutChannels.Zip(c.DownBlockTypes, (ch, t) => $"{t} {ch}"))),
+            ("layers per block", c.LayersPerBlock.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("mid attention", c.AddAttention ? "yes" : "no"),
+        };
+        if (c.NumClassEmbeds is int k) rows.Add(("class embeddings", k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return rows;
+    }
+
     public override Tensor forward(Tensor sample, Tensor timesteps) => Predict(sample, timesteps);
 
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
+        conditioning ??= Conditioning.None;
+        conditioning.OnlyUses(nameof(UNet2DModel), nameof(Conditioning.ClassLabels), nameof(Conditioning.ImageCondition));
+        conditioning.CheckBatch(sample.shape[0]);
+        var classLabels = conditioning.ClassLabels;
         using var scope = NewDisposeScope();
+        // An image condition (SR3's upsampled low-resolution image) joins the sample as extra channels, after the
+        // scheduler scaled x_t, as diffusers' StableDiffusionUpscalePipeline concatenates after scale_model_input.
+        if (conditioning.ImageCondition is { } image) sample = cat([sample, image.to(sample.dtype)], 1);
+        if (sample.shape[1] != Config.InChannels)
+            throw new DiffuseException($"{nameof(UNet2DModel)} takes {Config.InChannels} input channels, got {sample.shape[1]}"
+                                       + (conditioning.ImageCondition is null && Config.InChannels > Config.OutChannels ? " (it expects an image condition concatenated to the sample)" : ""));
         if (Config.CenterInputSample) sample = 2 * sample - 1.0;
         // One timestep for the whole batch is broadcast, as diffusers does.
+        timesteps = timesteps.to(sample.device);
         var t = timesteps.dim() == 0 || timesteps.shape[0] == 1 ? timesteps.reshape(1).expand(sample.shape[0]) : timesteps;
         var emb = time_embedding.forward(time_proj.forward(t).to(sample.dtype));
         if (class_embedding is not null)
         {
             if (classLabels is null) throw new DiffuseException("this model is class-conditional: class labels are required");
-            emb = emb + class_embedding.forward(classLabels).to(emb.dtype);
+            emb = emb + class_embedding.forward(classLabels.to(sample.device)).to(emb.dtype);
         }
 
         var x = conv_in.forward(sample);

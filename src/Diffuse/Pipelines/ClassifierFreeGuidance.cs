@@ -4,37 +4,42 @@ using static TorchSharp.torch;
 namespace Diffuse.Pipelines;
 
 /// <summary>
-/// Classifier-free guidance (Ho &amp; Salimans 2022, eq. 6) as a denoiser the unchanged sampling loop can
-/// call: ε̃ = (1 + w)·ε(x, c) − w·ε(x, ∅). The conditional and unconditional passes run as one batch of
-/// twice the size. w = 0 is the plain conditional model; diffusers' <c>guidance_scale</c> is 1 + w.
+/// Classifier-free guidance (Ho &amp; Salimans 2022, eq. 6) in diffusers' convention, as a denoiser the unchanged
+/// sampling loop can call: ε̂ = ε(x, ∅) + s·(ε(x, c) − ε(x, ∅)) with s = <c>guidance_scale</c>. s = 1 is the plain
+/// conditional model and runs one pass; otherwise the conditional and unconditional passes run as one batch of twice
+/// the size. Any conditioning works: guidance only concatenates the two records.
 /// </summary>
 public sealed class ClassifierFreeGuidance : IDenoiser
 {
     private readonly IDenoiser _model;
-    private readonly Tensor _labels;
-    private readonly Tensor _both;
-    private readonly double _weight;
+    private readonly Conditioning _conditional;
+    private readonly Conditioning _both;
 
-    /// <param name="labels">one class per sample, int64 [B]</param>
-    /// <param name="nullClass">the class index the model was trained to read as "no class"</param>
-    /// <param name="weight">guidance weight w ≥ 0</param>
-    public ClassifierFreeGuidance(IDenoiser model, Tensor labels, int nullClass, double weight)
+    public double GuidanceScale { get; }
+
+    /// <summary>True when the unconditional pass is used (s ≠ 1).</summary>
+    public bool IsGuided => GuidanceScale != 1;
+
+    /// <param name="conditional">c, one entry per sample.</param>
+    /// <param name="unconditional">∅, the same fields (the null class, the empty prompt's states, ...).</param>
+    /// <param name="guidanceScale">s ≥ 0; 1 is no guidance.</param>
+    public ClassifierFreeGuidance(IDenoiser model, Conditioning conditional, Conditioning unconditional, double guidanceScale)
     {
-        if (!(weight >= 0)) throw new DiffuseException($"guidance weight must be 0 or more (got {weight})");
+        GuidanceChecks.Scale(guidanceScale);
         _model = model;
-        _labels = labels;
-        _both = cat([labels, full_like(labels, nullClass)]);
-        _weight = weight;
+        _conditional = conditional;
+        GuidanceScale = guidanceScale;
+        _both = IsGuided ? conditional.Concat(unconditional) : conditional;
     }
 
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
-        if (_weight == 0) return _model.Predict(sample, timesteps, _labels);
+        if (!IsGuided) return _model.Predict(sample, timesteps, _conditional);
         using var scope = NewDisposeScope();
         var t = timesteps.numel() == 1 ? timesteps : cat([timesteps, timesteps]);
         var output = _model.Predict(cat([sample, sample]), t, _both);
         var halves = output.chunk(2);
         var (conditional, unconditional) = (halves[0], halves[1]);
-        return (conditional + _weight * (conditional - unconditional)).MoveToOuterDisposeScope();
+        return (unconditional + GuidanceScale * (conditional - unconditional)).MoveToOuterDisposeScope();
     }
 }

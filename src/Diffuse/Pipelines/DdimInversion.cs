@@ -8,7 +8,7 @@ namespace Diffuse.Pipelines;
 /// <summary>
 /// DDIM inversion and its way back (Song et al. 2021, §4.3 eq. 14 and §5.4, "reconstruction from latent space"): an image is run up the
 /// deterministic DDIM ODE to the noise x_T, and DDIM with η = 0 and the same step count runs it down again. Both go
-/// through the visible <see cref="DenoisingLoop"/>. Class-conditional models get their labels passed to the loop.
+/// through the visible <see cref="DenoisingLoop"/>, with the same conditioning (a class-conditional model's labels).
 /// </summary>
 public static class DdimInversion
 {
@@ -21,17 +21,17 @@ public static class DdimInversion
 
     /// <summary>The noise x_T (at the level of the forward DDIM's first timestep) for <paramref name="images"/>, [B, C, H, W] in [−1, 1].</summary>
     public static Tensor Invert(IDenoiser model, SchedulerConfig config, Tensor images, int steps,
-                                Tensor? classLabels = null, Action<DenoisingStep>? onStep = null)
+                                Conditioning? conditioning = null, Action<DenoisingStep>? onStep = null)
     {
         using var inverse = new DdimInverseScheduler(config);
-        return DenoisingLoop.Run(model, inverse, images, steps, classLabels: classLabels, onStep: onStep);
+        return DenoisingLoop.Run(model, inverse, images, steps, conditioning: conditioning, onStep: onStep);
     }
 
     /// <summary>DDIM with η = 0 from <paramref name="noise"/>: the images that <see cref="Invert"/> came from, up to the inversion's error.</summary>
     public static Tensor Reconstruct(IDenoiser model, SchedulerConfig config, Tensor noise, int steps,
-                                     Tensor? classLabels = null, Action<DenoisingStep>? onStep = null)
+                                     Conditioning? conditioning = null, Action<DenoisingStep>? onStep = null)
     {
         using var ddim = new DdimScheduler(config, eta: 0);
-        return DenoisingLoop.Run(model, ddim, noise, steps, classLabels: classLabels, onStep: onStep);
+        return DenoisingLoop.Run(model, ddim, noise, steps, conditioning: conditioning, onStep: onStep);
     }
 }

@@ -15,23 +15,20 @@ public sealed class DenoisingTrajectory : IDisposable
     readonly List<Tensor> samples = [];
     readonly List<Tensor> predictions = [];
     readonly List<int> recordedSteps = [];
-    Tensor? pending;
     int[]? chosen;
 
-    /// <param name="startingNoise">the noise handed to the loop (before it is scaled by the scheduler's initial sigma)</param>
-    public DenoisingTrajectory(IScheduler scheduler, Tensor startingNoise, int keep)
+    /// <param name="keep">steps to show, at least 2: the first and the last.</param>
+    public DenoisingTrajectory(int keep)
     {
-        if (keep < 2) throw new DiffuseException($"--trajectory-steps must be at least 2, the first and the last step (got {keep})");
+        if (keep < 2) throw new DiffuseArgumentException("trajectory_steps", $"must be at least 2, the first and the last step (got {keep})");
         this.keep = keep;
-        using var noGrad = no_grad();
-        pending = (startingNoise * scheduler.InitNoiseSigma).DetachFromDisposeScope();
     }
 
     /// <summary>Which of <paramref name="count"/> loop steps to show: round(j·(count − 1)/(keep − 1)) for j = 0 … keep − 1.</summary>
     public static int[] ChosenSteps(int count, int keep)
     {
-        if (keep > count) throw new DiffuseException($"--trajectory-steps {keep} is more than the {count} steps of the loop");
-        if (keep < 2) throw new DiffuseException($"--trajectory-steps must be at least 2, the first and the last step (got {keep})");
+        if (keep > count) throw new DiffuseArgumentException("trajectory_steps", $"{keep} is more than the {count} steps of the loop");
+        if (keep < 2) throw new DiffuseArgumentException("trajectory_steps", $"must be at least 2, the first and the last step (got {keep})");
         return Enumerable.Range(0, keep).Select(j => (int)Math.Floor(j * (count - 1.0) / (keep - 1) + 0.5)).ToArray();
     }
 
@@ -48,16 +45,11 @@ public sealed class DenoisingTrajectory : IDisposable
     {
         chosen ??= ChosenSteps(step.Count, keep);
         LoopSteps = step.Count;
-        if (Array.IndexOf(chosen, step.Index) >= 0)
-        {
-            samples.Add(pending ?? throw new InvalidOperationException("trajectory: steps must be recorded in order from the first"));
-            predictions.Add(step.PredictedOriginal.detach().clone().DetachFromDisposeScope());
-            recordedSteps.Add(step.Index);
-            pending = null;
-        }
-        pending?.Dispose();
-        // The next step's x_t is this step's output; the loop disposes it, so keep a copy only when it will be shown.
-        pending = Array.IndexOf(chosen, step.Index + 1) >= 0 ? step.Sample.detach().clone().DetachFromDisposeScope() : null;
+        if (Array.IndexOf(chosen, step.Index) < 0) return;
+        var input = step.Input ?? throw new InvalidOperationException("trajectory: the loop did not report the step's input sample");
+        samples.Add(input.detach().clone().DetachFromDisposeScope());
+        predictions.Add(step.PredictedOriginal.detach().clone().DetachFromDisposeScope());
+        recordedSteps.Add(step.Index);
     }
 
     /// <summary>[N·2·keep, C, H, W]: row n holds sample n's x_t at the chosen steps, then its x̂_0 at them.</summary>
@@ -72,7 +64,6 @@ public sealed class DenoisingTrajectory : IDisposable
 
     public void Dispose()
     {
-        pending?.Dispose();
         foreach (var t in samples.Concat(predictions)) t.Dispose();
     }
 }

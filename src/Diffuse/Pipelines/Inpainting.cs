@@ -17,7 +17,8 @@ public static class Inpainting
     /// Works with every sampler <see cref="ScheduledNoise"/> can noise to.
     /// </summary>
     public static Tensor Replace(IDenoiser model, IScheduler scheduler, Tensor image, Tensor mask, int steps,
-                                 Generator? generator = null, Action<DenoisingStep>? onStep = null)
+                                 Generator? generator = null, Conditioning? conditioning = null, Action<DenoisingStep>? onStep = null,
+                                 CancellationToken cancellationToken = default)
     {
         Check(scheduler, image, mask, steps, "inpainting");
         using var noGrad = no_grad();
@@ -25,7 +26,7 @@ public static class Inpainting
         int n = scheduler.Timesteps.Length;
         var sample = Start(scheduler, image, generator);
         for (int i = 0; i < n; i++)
-            sample = Step(model, scheduler, sample, image, mask, i, generator, onStep, i, n);
+            sample = Step(model, scheduler, sample, image, mask, i, generator, conditioning, onStep, i, n, cancellationToken);
         return PasteKnown(sample, image, mask);
     }
 
@@ -36,10 +37,11 @@ public static class Inpainting
     /// DDPM only, as in the paper. resample = 1 is <see cref="Replace"/>.
     /// </summary>
     public static Tensor RePaint(IDenoiser model, DdpmScheduler scheduler, Tensor image, Tensor mask, int steps,
-                                 int jump, int resample, Generator? generator = null, Action<DenoisingStep>? onStep = null)
+                                 int jump, int resample, Generator? generator = null, Conditioning? conditioning = null, Action<DenoisingStep>? onStep = null,
+                                 CancellationToken cancellationToken = default)
     {
-        if (jump <= 0) throw new DiffuseException($"--jump must be positive (got {jump})");
-        if (resample <= 0) throw new DiffuseException($"--resample must be positive (got {resample})");
+        if (jump <= 0) throw new DiffuseArgumentException("jump", $"must be positive (got {jump})");
+        if (resample <= 0) throw new DiffuseArgumentException("resample", $"must be positive (got {resample})");
         Check(scheduler, image, mask, steps, "RePaint");
         using var noGrad = no_grad();
         scheduler.SetTimesteps(steps);
@@ -52,7 +54,7 @@ public static class Inpainting
             for (int pass = 0; pass < resample; pass++)
             {
                 for (int i = blockStart; i < blockEnd; i++)
-                    sample = Step(model, scheduler, sample, image, mask, i, generator, onStep, done++, total);
+                    sample = Step(model, scheduler, sample, image, mask, i, generator, conditioning, onStep, done++, total, cancellationToken);
                 if (pass < resample - 1)
                     sample = Renoise(scheduler, sample, AlphaCumprodAt(scheduler, blockEnd), AlphaCumprodAt(scheduler, blockStart), generator);
             }
@@ -62,8 +64,8 @@ public static class Inpainting
 
     static void Check(IScheduler scheduler, Tensor image, Tensor mask, int steps, string use)
     {
-        if (steps <= 0) throw new DiffuseException($"--steps must be positive (got {steps})");
-        ScheduledNoise.CheckSupported(scheduler, use);
+        if (steps <= 0) throw new DiffuseArgumentException("steps", $"must be positive (got {steps})");
+        ImageToImage.CheckCanStartPartWay(scheduler, use);
         if (image.dim() != 4) throw new DiffuseException($"the image must be [B, C, H, W], got [{string.Join(", ", image.shape)}]");
         if (mask.dim() != 4 || mask.shape[2] != image.shape[2] || mask.shape[3] != image.shape[3]
             || (mask.shape[0] != 1 && mask.shape[0] != image.shape[0]) || (mask.shape[1] != 1 && mask.shape[1] != image.shape[1]))
@@ -75,20 +77,26 @@ public static class Inpainting
 
     static Tensor Start(IScheduler scheduler, Tensor image, Generator? generator)
     {
-        using var noise = randn(image.shape, dtype: image.dtype, generator: generator);
+        using var noise = randn(image.shape, dtype: image.dtype, generator: generator).to(image.device);
         return (noise * scheduler.InitNoiseSigma).DetachFromDisposeScope();
     }
 
     /// <summary>One reverse step from entry i, then the known region replaced at the level of entry i + 1.</summary>
     static Tensor Step(IDenoiser model, IScheduler scheduler, Tensor sample, Tensor image, Tensor mask, int i,
-                       Generator? generator, Action<DenoisingStep>? onStep, int reportIndex, int reportCount)
+                       Generator? generator, Conditioning? conditioning, Action<DenoisingStep>? onStep, int reportIndex, int reportCount,
+                       CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            sample.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
         using var scope = NewDisposeScope();
         double t = scheduler.Timesteps[i];
         var modelInput = scheduler.ScaleModelInput(sample, t);
-        var modelOutput = model.Predict(modelInput, tensor(new[] { (float)t }));
+        var modelOutput = model.Predict(modelInput, tensor(new[] { (float)t }), conditioning);
         var step = scheduler.Step(modelOutput, t, sample, generator);
-        var known = ScheduledNoise.AddNoise(scheduler, image, randn(image.shape, dtype: image.dtype, generator: generator), i + 1);
+        var known = scheduler.AddNoise(image, randn(image.shape, dtype: image.dtype, generator: generator).to(image.device), i + 1);
         var next = (mask * known + (1 - mask) * step.PrevSample).DetachFromDisposeScope();
         sample.Dispose();
         onStep?.Invoke(new DenoisingStep(reportIndex, reportCount, t, next, step.PredOriginalSample));
@@ -100,7 +108,7 @@ public static class Inpainting
     {
         using var scope = NewDisposeScope();
         double ratio = alphaProdTo / alphaProdFrom;
-        var noise = randn(sample.shape, dtype: sample.dtype, generator: generator);
+        var noise = randn(sample.shape, dtype: sample.dtype, generator: generator).to(sample.device);
         var renoised = (Math.Sqrt(ratio) * sample + Math.Sqrt(1 - ratio) * noise).DetachFromDisposeScope();
         sample.Dispose();
         return renoised;

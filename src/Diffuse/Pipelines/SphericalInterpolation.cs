@@ -36,7 +36,7 @@ public static class SphericalInterpolation
     /// <summary><paramref name="frames"/> ≥ 2 points at t = i/(frames − 1), stacked along a new first dimension: a, …, b.</summary>
     public static Tensor Frames(Tensor a, Tensor b, int frames)
     {
-        if (frames < 2) throw new DiffuseException($"--frames must be at least 2, the two ends (got {frames})");
+        if (frames < 2) throw new DiffuseArgumentException("frames", $"must be at least 2, the two ends (got {frames})");
         using var scope = NewDisposeScope();
         var points = Enumerable.Range(0, frames).Select(i => Slerp(a, b, (double)i / (frames - 1))).ToArray();
         return stack(points).MoveToOuterDisposeScope();

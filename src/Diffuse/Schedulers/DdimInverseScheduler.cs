@@ -36,8 +36,9 @@ public sealed class DdimInverseScheduler : IScheduler
     public NoiseSchedule Schedule { get; }
     public double InitNoiseSigma => 1.0;
     public int Order => 1;
-    public long[] Timesteps => (long[])timesteps.Clone();
-    double[] IScheduler.Timesteps => timesteps.Select(t => (double)t).ToArray();
+    public bool CanStartPartWay => false;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => throw PartWayNoise.NotSupported("ddim_inverse");
+    public double[] Timesteps => timesteps.Select(t => (double)t).ToArray();
     public int? NumInferenceSteps { get; private set; }
 
     /// <summary>The forward DDIM's timesteps for the same config and step count, in increasing order.</summary>
@@ -61,17 +62,14 @@ public sealed class DdimInverseScheduler : IScheduler
         return current >= 0 ? Schedule.AlphaCumprodAt(current) : initialAlphaCumprod;
     }
 
-    public Tensor ScaleModelInput(Tensor sample, long timestep) => sample.alias();
+    public Tensor ScaleModelInput(Tensor sample, double timestep) => sample.alias();
 
-    Tensor IScheduler.ScaleModelInput(Tensor sample, double timestep) =>
-        ScaleModelInput(sample, SchedulerChecks.IntegerTimestep(timestep, "ddim inversion"));
-
-    SchedulerStepOutput IScheduler.Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator) =>
-        Step(modelOutput, SchedulerChecks.IntegerTimestep(timestep, "ddim inversion"), sample);
+    public SchedulerStepOutput Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator = null) =>
+        StepAt(modelOutput, SchedulerChecks.IntegerTimestep(timestep, "ddim inversion"), sample);
 
     /// <summary>One inverse step, from the level t − T//n up to <paramref name="timestep"/>; the output's
     /// PrevSample is the noisier sample (the name is the interface's), PredOriginalSample the x̂_0 used.</summary>
-    public SchedulerStepOutput Step(Tensor modelOutput, long timestep, Tensor sample)
+    SchedulerStepOutput StepAt(Tensor modelOutput, long timestep, Tensor sample)
     {
         SchedulerChecks.SameShape(modelOutput, sample);
         float alphaProd = CurrentAlphaCumprod(timestep);

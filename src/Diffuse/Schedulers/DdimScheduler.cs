@@ -9,7 +9,7 @@ namespace Diffuse.Schedulers;
 /// x_{t_prev} = sqrt(ᾱ_prev)·x̂_0 + sqrt(1 − ᾱ_prev − σ_t²)·ε̂ + σ_t·z, with σ_t = η·sqrt(β̃_t) (eq. 16).
 /// η = 0 is deterministic; η = 1 is DDPM's ancestral step.
 /// </summary>
-public sealed class DdimScheduler : IScheduler
+public sealed class DdimScheduler : IStochasticScheduler, IClippedModelOutputScheduler
 {
     public const string DiffusersClassName = "DDIMScheduler";
 
@@ -34,8 +34,9 @@ public sealed class DdimScheduler : IScheduler
     public NoiseSchedule Schedule { get; }
     public double InitNoiseSigma => 1.0;
     public int Order => 1;
-    public long[] Timesteps => (long[])timesteps.Clone();
-    double[] IScheduler.Timesteps => timesteps.Select(t => (double)t).ToArray();
+    public bool CanStartPartWay => true;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => PartWayNoise.AlphaCumprod(this, originalSamples, noise, stepIndex);
+    public double[] Timesteps => timesteps.Select(t => (double)t).ToArray();
     public int? NumInferenceSteps { get; private set; }
 
     /// <summary>η of eq. 16: 0 deterministic, 1 as much noise as DDPM.</summary>
@@ -61,13 +62,10 @@ public sealed class DdimScheduler : IScheduler
         ? timestep - Config.NumTrainTimesteps / n
         : throw new DiffuseException("ddim: call SetTimesteps before Step");
 
-    public Tensor ScaleModelInput(Tensor sample, long timestep) => sample.alias();
+    public Tensor ScaleModelInput(Tensor sample, double timestep) => sample.alias();
 
-    Tensor IScheduler.ScaleModelInput(Tensor sample, double timestep) =>
-        ScaleModelInput(sample, SchedulerChecks.IntegerTimestep(timestep, "ddim"));
-
-    SchedulerStepOutput IScheduler.Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator) =>
-        Step(modelOutput, SchedulerChecks.IntegerTimestep(timestep, "ddim"), sample, generator);
+    public SchedulerStepOutput Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator = null) =>
+        StepAt(modelOutput, SchedulerChecks.IntegerTimestep(timestep, "ddim"), sample, generator);
 
     /// <summary>β̃ between t and t_prev: (1 − ᾱ_prev)/(1 − ᾱ_t)·(1 − ᾱ_t/ᾱ_prev) (eq. 16 with η = 1).</summary>
     public float Variance(long timestep)
@@ -77,7 +75,7 @@ public sealed class DdimScheduler : IScheduler
         return (1f - alphaProdPrev) / (1f - alphaProd) * (1f - alphaProd / alphaProdPrev);
     }
 
-    public SchedulerStepOutput Step(Tensor modelOutput, long timestep, Tensor sample, torch.Generator? generator = null)
+    SchedulerStepOutput StepAt(Tensor modelOutput, long timestep, Tensor sample, torch.Generator? generator)
     {
         SchedulerChecks.SameShape(modelOutput, sample);
         float alphaProd = Schedule.AlphaCumprodAt(timestep);

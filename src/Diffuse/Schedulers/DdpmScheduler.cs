@@ -34,8 +34,9 @@ public sealed class DdpmScheduler : IScheduler
     public NoiseSchedule Schedule { get; }
     public double InitNoiseSigma => 1.0;
     public int Order => 1;
-    public long[] Timesteps => (long[])timesteps.Clone();
-    double[] IScheduler.Timesteps => timesteps.Select(t => (double)t).ToArray();
+    public bool CanStartPartWay => true;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => PartWayNoise.AlphaCumprod(this, originalSamples, noise, stepIndex);
+    public double[] Timesteps => timesteps.Select(t => (double)t).ToArray();
 
     /// <summary>Null until <see cref="SetTimesteps"/>; then the number of sampling steps.</summary>
     public int? NumInferenceSteps { get; private set; }
@@ -54,13 +55,10 @@ public sealed class DdpmScheduler : IScheduler
     public long PreviousTimestep(long timestep) =>
         timestep - Config.NumTrainTimesteps / (NumInferenceSteps ?? Config.NumTrainTimesteps);
 
-    public Tensor ScaleModelInput(Tensor sample, long timestep) => sample.alias();
+    public Tensor ScaleModelInput(Tensor sample, double timestep) => sample.alias();
 
-    Tensor IScheduler.ScaleModelInput(Tensor sample, double timestep) =>
-        ScaleModelInput(sample, SchedulerChecks.IntegerTimestep(timestep, "ddpm"));
-
-    SchedulerStepOutput IScheduler.Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator) =>
-        Step(modelOutput, SchedulerChecks.IntegerTimestep(timestep, "ddpm"), sample, generator);
+    public SchedulerStepOutput Step(Tensor modelOutput, double timestep, Tensor sample, torch.Generator? generator = null) =>
+        StepAt(modelOutput, SchedulerChecks.IntegerTimestep(timestep, "ddpm"), sample, generator);
 
     /// <summary>
     /// The coefficients of eq. 7, μ̃ = c_0·x_0 + c_t·x_t, and the variance of the reverse step, in float32 as
@@ -93,7 +91,7 @@ public sealed class DdpmScheduler : IScheduler
         return (mean.MoveToOuterDisposeScope(), c.Variance);
     }
 
-    public SchedulerStepOutput Step(Tensor modelOutput, long timestep, Tensor sample, torch.Generator? generator = null)
+    SchedulerStepOutput StepAt(Tensor modelOutput, long timestep, Tensor sample, torch.Generator? generator)
     {
         SchedulerChecks.SameShape(modelOutput, sample);
         float alphaProd = Schedule.AlphaCumprodAt(timestep);

@@ -65,6 +65,8 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
     public NoiseSchedule Schedule { get; }
     public double InitNoiseSigma => 1.0;
     public int Order => 1;
+    public bool CanStartPartWay => true;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => PartWayNoise.VariancePreserving(originalSamples, noise, Sigmas, stepIndex);
     public int SolverOrder { get; }
     public double[] Timesteps => (double[])timesteps.Clone();
     public int? NumInferenceSteps { get; private set; }

@@ -10,7 +10,7 @@ namespace Diffuse.Schedulers;
 /// σ_down and fresh noise of standard deviation σ_up, with σ_down² + σ_up² = σ_next² so the marginal matches
 /// (Song et al. 2021b, "Score-Based Generative Modeling through SDEs", reverse SDE; Karras et al. 2022, §4).
 /// </summary>
-public sealed class EulerAncestralDiscreteScheduler : IScheduler
+public sealed class EulerAncestralDiscreteScheduler : IStochasticScheduler
 {
     public const string DiffusersClassName = "EulerAncestralDiscreteScheduler";
     const string Name = "euler_ancestral";
@@ -40,6 +40,8 @@ public sealed class EulerAncestralDiscreteScheduler : IScheduler
     public SchedulerConfig Config { get; }
     public NoiseSchedule Schedule { get; }
     public int Order => 1;
+    public bool CanStartPartWay => true;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => PartWayNoise.Karras(originalSamples, noise, Sigmas, stepIndex);
     public double[] Timesteps => (double[])timesteps.Clone();
     public int? NumInferenceSteps { get; private set; }
     public int? StepIndex { get; private set; }

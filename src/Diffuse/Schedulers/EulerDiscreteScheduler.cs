@@ -44,6 +44,8 @@ public sealed class EulerDiscreteScheduler : IScheduler
     public SchedulerConfig Config { get; }
     public NoiseSchedule Schedule { get; }
     public int Order => 1;
+    public bool CanStartPartWay => true;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => PartWayNoise.Karras(originalSamples, noise, Sigmas, stepIndex);
     public double[] Timesteps => (double[])timesteps.Clone();
     public int? NumInferenceSteps { get; private set; }
 

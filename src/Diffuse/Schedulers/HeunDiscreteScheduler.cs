@@ -40,6 +40,8 @@ public sealed class HeunDiscreteScheduler : IScheduler
     public SchedulerConfig Config { get; }
     public NoiseSchedule Schedule { get; }
     public int Order => 2;
+    public bool CanStartPartWay => false;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => throw PartWayNoise.NotSupported("heun");
     public double[] Timesteps => (double[])timesteps.Clone();
     public int? NumInferenceSteps { get; private set; }
     public int? StepIndex { get; private set; }

@@ -30,6 +30,21 @@ public interface IScheduler : IDisposable
 
     void SetTimesteps(int numInferenceSteps);
 
+    /// <summary>
+    /// Whether a loop may begin at any entry of <see cref="Timesteps"/> from <see cref="AddNoise"/>'s sample
+    /// (image-to-image, inpainting). False for samplers that list timesteps twice or keep multistep state tied to the
+    /// start (Heun, PNDM).
+    /// </summary>
+    bool CanStartPartWay { get; }
+
+    /// <summary>
+    /// diffusers' <c>add_noise</c>, by position: <paramref name="originalSamples"/> x₀ noised with
+    /// <paramref name="noise"/> to the level the sampling loop holds on entering entry <paramref name="stepIndex"/>
+    /// of <see cref="Timesteps"/> (Timesteps.Length: the end of the loop, x₀ itself), in this sampler's own
+    /// parameterisation. Throws when <see cref="CanStartPartWay"/> is false.
+    /// </summary>
+    Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex);
+
     /// <summary>The model input for <paramref name="sample"/> at <paramref name="timestep"/> (a new handle; dispose it).</summary>
     Tensor ScaleModelInput(Tensor sample, double timestep);
 

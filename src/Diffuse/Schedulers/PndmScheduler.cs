@@ -46,6 +46,8 @@ public sealed class PndmScheduler : IScheduler
     public NoiseSchedule Schedule { get; }
     public double InitNoiseSigma => 1.0;
     public int Order => 1;
+    public bool CanStartPartWay => false;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => throw PartWayNoise.NotSupported("pndm");
     public double[] Timesteps => (double[])timesteps.Clone();
     public int? NumInferenceSteps { get; private set; }
 

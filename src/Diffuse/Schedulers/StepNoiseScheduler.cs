@@ -19,6 +19,8 @@ public sealed class StepNoiseScheduler(IScheduler inner, Generator stepNoise) : 
     public NoiseSchedule Schedule => inner.Schedule;
     public double InitNoiseSigma => inner.InitNoiseSigma;
     public int Order => inner.Order;
+    public bool CanStartPartWay => inner.CanStartPartWay;
+    public Tensor AddNoise(Tensor originalSamples, Tensor noise, int stepIndex) => inner.AddNoise(originalSamples, noise, stepIndex);
     public double[] Timesteps => inner.Timesteps;
 
     public void SetTimesteps(int numInferenceSteps) => inner.SetTimesteps(numInferenceSteps);

@@ -122,7 +122,7 @@ public sealed class NoiseSchedule : IDisposable
     // sqrt(ᾱ_t) and sqrt(1 − ᾱ_t) shaped [B, 1, ..., 1] to broadcast over a batch like `like`, in its dtype.
     (Tensor SqrtAlphaProd, Tensor SqrtOneMinusAlphaProd) Coefficients(Tensor timesteps, Tensor like)
     {
-        var alphaProd = Gather(timesteps).flatten().to(like.dtype);
+        var alphaProd = Gather(timesteps).flatten().to(like.dtype).to(like.device);
         var shape = new long[Math.Max(like.dim(), 1)];
         Array.Fill(shape, 1L);
         shape[0] = alphaProd.shape[0];

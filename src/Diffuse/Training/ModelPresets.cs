@@ -40,9 +40,8 @@ public static class ModelPresets
             UpBlockTypes = blocks.Select(_ => "UpBlock2D").ToArray(),
             NormNumGroups = 8,
             AddAttention = attention,
+            // K classes and one more, K, that the pipeline calls the null class (label dropout for guidance).
             NumClassEmbeds = numClasses + 1,
-            NullClass = numClasses,
-            SuperresScale = superresScale,
         };
     }
 

@@ -56,31 +56,31 @@ public sealed record TrainConfig
 
     public void Validate()
     {
-        void Fail(string what) => throw new DiffuseException(what);
-        if (Steps <= 0) Fail($"--steps must be positive (got {Steps})");
-        if (Batch <= 0) Fail($"--batch must be positive (got {Batch})");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) Fail($"--lr must be a positive number (got {LearningRate})");
-        if (WarmupSteps < 0) Fail($"--warmup must be 0 or more (got {WarmupSteps})");
-        if (MinLrRatio is < 0 or > 1) Fail($"min_lr_ratio must be in [0, 1] (got {MinLrRatio})");
-        if (GradClip < 0) Fail($"--grad-clip must be 0 (off) or positive (got {GradClip})");
-        if (NumTrainTimesteps <= 1) Fail($"num_train_timesteps must be more than 1 (got {NumTrainTimesteps})");
-        if (SnrGamma is <= 0) Fail($"--snr-gamma must be positive (got {SnrGamma})");
-        if (EmaPower <= 0) Fail($"ema_power must be positive (got {EmaPower})");
-        if (EmaMaxDecay is < 0 or >= 1) Fail($"ema_max_decay must be in [0, 1) (got {EmaMaxDecay})");
-        if (SampleEvery < 0) Fail($"--sample-every must be 0 (off) or positive (got {SampleEvery})");
-        if (CheckpointEvery < 0) Fail($"--checkpoint-every must be 0 (only at the end) or positive (got {CheckpointEvery})");
-        if (CheckpointsKept <= 0) Fail($"checkpoints_kept must be positive (got {CheckpointsKept})");
-        if (SampleSteps <= 0) Fail($"--sample-steps must be positive (got {SampleSteps})");
-        if (SampleCount <= 0) Fail($"--sample-count must be positive (got {SampleCount})");
-        if (ImageSize is <= 0) Fail($"--image-size must be positive (got {ImageSize})");
-        if (CondDrop is < 0 or >= 1) Fail($"--cond-drop must be in [0, 1) (got {CondDrop})");
-        if (Task is not (GenerateTask or SuperresTask)) Fail($"unknown --task '{Task}' (expected {GenerateTask} or {SuperresTask})");
-        if (Task == GenerateTask && SuperresScale is not null) Fail($"--scale applies to --task {SuperresTask} only");
+        static void Fail(string parameter, string problem) => throw new DiffuseArgumentException(parameter, problem);
+        if (Steps <= 0) Fail("steps", $"must be positive (got {Steps})");
+        if (Batch <= 0) Fail("batch", $"must be positive (got {Batch})");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) Fail("lr", $"must be a positive number (got {LearningRate})");
+        if (WarmupSteps < 0) Fail("warmup_steps", $"must be 0 or more (got {WarmupSteps})");
+        if (MinLrRatio is < 0 or > 1) Fail("min_lr_ratio", $"must be in [0, 1] (got {MinLrRatio})");
+        if (GradClip < 0) Fail("grad_clip", $"must be 0 (off) or positive (got {GradClip})");
+        if (NumTrainTimesteps <= 1) Fail("num_train_timesteps", $"must be more than 1 (got {NumTrainTimesteps})");
+        if (SnrGamma is <= 0) Fail("snr_gamma", $"must be positive (got {SnrGamma})");
+        if (EmaPower <= 0) Fail("ema_power", $"must be positive (got {EmaPower})");
+        if (EmaMaxDecay is < 0 or >= 1) Fail("ema_max_decay", $"must be in [0, 1) (got {EmaMaxDecay})");
+        if (SampleEvery < 0) Fail("sample_every", $"must be 0 (off) or positive (got {SampleEvery})");
+        if (CheckpointEvery < 0) Fail("checkpoint_every", $"must be 0 (only at the end) or positive (got {CheckpointEvery})");
+        if (CheckpointsKept <= 0) Fail("checkpoints_kept", $"must be positive (got {CheckpointsKept})");
+        if (SampleSteps <= 0) Fail("sample_steps", $"must be positive (got {SampleSteps})");
+        if (SampleCount <= 0) Fail("sample_count", $"must be positive (got {SampleCount})");
+        if (ImageSize is <= 0) Fail("image_size", $"must be positive (got {ImageSize})");
+        if (CondDrop is < 0 or >= 1) Fail("cond_drop", $"must be in [0, 1) (got {CondDrop})");
+        if (Task is not (GenerateTask or SuperresTask)) Fail("task", $"'{Task}' is unknown (expected {GenerateTask} or {SuperresTask})");
+        if (Task == GenerateTask && SuperresScale is not null) Fail("superres_scale", $"applies to the {SuperresTask} task only");
         if (Task == SuperresTask)
         {
-            if (SuperresScale is not int scale) { Fail($"--task {SuperresTask} needs --scale"); return; }
-            if (scale < 2) Fail($"--scale must be 2 or more (got {scale})");
-            if (Conditional) Fail($"--conditional cannot be combined with --task {SuperresTask}: the low-resolution image is the condition");
+            if (SuperresScale is not int scale) { Fail("superres_scale", $"is needed by the {SuperresTask} task"); return; }
+            if (scale < 2) Fail("superres_scale", $"must be 2 or more (got {scale})");
+            if (Conditional) Fail("conditional", $"cannot be combined with the {SuperresTask} task: the low-resolution image is the condition");
         }
     }
 

@@ -29,12 +29,16 @@ public sealed class Trainer : IDisposable
     public SchedulerConfig SchedulerConfig { get; }
     public Generator Generator { get; }
     public int Step { get; private set; }
+    public Device Device { get; }
     public double LearningRate => LearningRateSchedule.At(Step, Config.Steps, Config.LearningRate, Config.WarmupSteps, Config.MinLrRatio);
 
-    public Trainer(TrainConfig config, ITrainingData data, Func<nn.Module> createModel)
+    /// <param name="device">where the networks train (default: the CPU). Batches, timesteps and noise are drawn on the CPU
+    /// from the run's generator and moved, so a run draws the same numbers on any device.</param>
+    public Trainer(TrainConfig config, TrainingPlan plan, Device? device = null)
     {
         config.Validate();
         Config = config;
+        var data = plan.Data;
         _data = data;
         SchedulerConfig = new SchedulerConfig
         {
@@ -54,8 +58,14 @@ public sealed class Trainer : IDisposable
 
         // The same seed gives the same initial weights, so a fresh run is reproducible end to end.
         manual_seed(config.Seed);
-        Model = createModel();
-        EmaModel = createModel();
+        Device = device ?? CPU;
+        Model = plan.CreateModel();
+        EmaModel = plan.CreateModel();
+        if (Device.type != DeviceType.CPU)
+        {
+            Model.to(Device);
+            EmaModel.to(Device);
+        }
         EmaModel.load_state_dict(Model.state_dict());
         EmaModel.eval();
         foreach (var p in EmaModel.parameters()) p.requires_grad = false;
@@ -63,7 +73,12 @@ public sealed class Trainer : IDisposable
         _optimizer = optim.AdamW(_parameters, config.LearningRate, weight_decay: config.WeightDecay);
         _ema = new ExponentialMovingAverage(Model, EmaModel, config.EmaPower, config.EmaMaxDecay);
         Generator = new Generator().manual_seed(config.Seed + 1);
+        // The EMA weights as the pipeline they are saved and previewed as; the trainer owns (and disposes) the network.
+        EmaPipeline = plan.CreatePipeline(EmaModel, SchedulerConfig);
     }
+
+    /// <summary>The EMA weights as their pipeline: what checkpoints and the final model save, and what previews sample.</summary>
+    public DiffusionPipeline EmaPipeline { get; }
 
     public IDenoiser Denoiser => (IDenoiser)Model;
     public IDenoiser EmaDenoiser => (IDenoiser)EmaModel;
@@ -80,11 +95,12 @@ public sealed class Trainer : IDisposable
         var x0 = batch.Examples;
         var t = randint(0, Config.NumTrainTimesteps, [Config.Batch], dtype: int64, generator: Generator);
         var noise = randn(x0.shape, generator: Generator);
+        if (Device.type != DeviceType.CPU) (x0, t, noise) = (x0.to(Device), t.to(Device), noise.to(Device));
         var xt = Schedule.AddNoise(x0, noise, t);
         var target = Schedule.Target(x0, noise, t, _predictionType);
-        var output = Conditioned(x0).Predict(xt, t, ClassLabels(batch));
+        var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
         var perExample = (output - target).square().flatten(1).mean([1]);
-        var loss = (perExample * LossWeights(t)).mean();
+        var loss = (perExample * LossWeights(t).to(Device)).mean();
 
         _optimizer.zero_grad();
         loss.backward();
@@ -96,26 +112,23 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// The class labels of a conditional model, each replaced by the null class with probability
-    /// <c>cond_drop</c> (Ho &amp; Salimans 2022, Algorithm 1), so that one network also learns the
-    /// unconditional model that classifier-free guidance needs. Null for unconditional models.
+    /// What the network is conditioned on in this batch, as the run's config says: a conditional model's class labels,
+    /// each replaced by the null class K with probability <c>cond_drop</c> (Ho &amp; Salimans 2022, Algorithm 1), so
+    /// that one network also learns the unconditional model that classifier-free guidance needs; a super-resolution
+    /// model's own images degraded and bicubically upsampled (SR3, Saharia et al. 2021, §2).
     /// </summary>
-    private Tensor? ClassLabels(TrainingBatch batch)
+    private Conditioning Conditioning(TrainingBatch batch, Tensor x0)
     {
-        if (Model is not UNet2DModel { Config.NullClass: int nullClass }) return null;
-        var labels = batch.Labels ?? throw new DiffuseException("a class-conditional model needs labelled training data");
-        var drop = rand([labels.shape[0]], generator: Generator).lt(Config.CondDrop);
-        return where(drop, full_like(labels, nullClass), labels);
-    }
-
-    /// <summary>
-    /// The network as the loss sees it: for a super-resolution model, given the batch's own images degraded
-    /// and bicubically upsampled as its condition (SR3, Saharia et al. 2021, §2); otherwise as it is.
-    /// </summary>
-    private IDenoiser Conditioned(Tensor x0)
-    {
-        if (Model is not UNet2DModel { Config.SuperresScale: int scale }) return Denoiser;
-        return new LowResolutionConditioning(Denoiser, LowResolution.Upsample(LowResolution.Degrade(x0, scale), scale));
+        Tensor? labels = null;
+        if (Config.Conditional)
+        {
+            var given = batch.Labels ?? throw new DiffuseException("a class-conditional model needs labelled training data");
+            int nullClass = _data.NumClasses ?? throw new DiffuseException("a class-conditional model needs labelled training data");
+            var drop = rand([given.shape[0]], generator: Generator).lt(Config.CondDrop);
+            labels = where(drop, full_like(given, nullClass), given).to(Device);
+        }
+        var image = Config.SuperresScale is int scale ? LowResolution.Upsample(LowResolution.Degrade(x0, scale), scale) : null;
+        return new Conditioning { ClassLabels = labels, ImageCondition = image };
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public static class TrainingCheckpoint
         var folder = Path.Combine(runFolder, $"{Prefix}{trainer.Step:D6}");
         FolderSwap.Write(folder, temp =>
         {
-            PipelineFolder.Save(temp, trainer.EmaModel, trainer.SchedulerConfig);
+            trainer.EmaPipeline.Save(temp);
             var state = Path.Combine(temp, TrainerFolder);
             Directory.CreateDirectory(state);
             SafetensorsWeights.Save(trainer.Model, Path.Combine(state, "model.safetensors"));

@@ -1,16 +1,14 @@
 using Diffuse.Data;
-using Diffuse.Models;
 using Diffuse.Pipelines;
-using Diffuse.Schedulers;
 using static TorchSharp.torch;
 
 namespace Diffuse.Training;
 
 /// <summary>
-/// What a person looks at during training: a grid of samples from the EMA weights (always from the
-/// same starting noise, so grids from different steps compare), or a scatter of sampled points
-/// against the data for toy sets, or low-res | super-resolved | original for a super-resolution model, and
-/// the loss curve.
+/// What a person looks at during training: samples from the EMA weights' pipeline (always from the same starting
+/// noise, so grids from different steps compare; a class-conditional model shows one class a row, unguided), a
+/// scatter of sampled points against the data for toy sets, or low-res | super-resolved | original for a
+/// super-resolution model, and the loss curve.
 /// </summary>
 public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainingData data)
 {
@@ -18,7 +16,7 @@ public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainin
     {
         var name = final ? TrainingRun.FinalSamplesFile : Path.Combine(TrainingRun.SamplesFolder, $"step-{trainer.Step:D6}.png");
         var path = Path.Combine(runFolder, name);
-        if (trainer.EmaModel is UNet2DModel { Config.SuperresScale: int scale }) WriteSuperResolution(path, scale);
+        if (trainer.Config.SuperresScale is int scale) WriteSuperResolution(path, scale);
         else WriteSamples(path);
         if (losses.Count > 0)
             LossPlot.SavePng(losses.Select(r => ((long)r.Step, r.Loss)).ToList(), Path.Combine(runFolder, TrainingRun.LossPlotFile));
@@ -27,21 +25,17 @@ public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainin
     private void WriteSamples(string path)
     {
         var config = trainer.Config;
-        using (var scope = NewDisposeScope())
+        var pipeline = trainer.EmaPipeline;
+        using var scope = NewDisposeScope();
+        // Unconditional image models show sample_count images; class-conditional ones 8 a class; toy ones 2000 points.
+        int? count = pipeline.MakesImages ? (config.Conditional ? null : config.SampleCount) : 2000;
+        var options = new GenerationOptions { Scheduler = "ddim", Steps = config.SampleSteps, Seed = config.Seed + 2, Count = count };
+        using var result = pipeline.Generate(options);
+        if (result.IsImages) ImageGrid.SavePng(result.Samples, path, columns: result.Columns, scale: 2);
+        else
         {
-            bool toy = data is ToyTrainingData;
-            // A class-conditional model shows one class a row, eight samples each, without guidance.
-            int? classes = trainer.EmaModel is UNet2DModel { Config.NullClass: int nullClass } ? nullClass : null;
-            int count = toy ? 2000 : classes is int k ? k * 8 : config.SampleCount;
-            using var scheduler = new DdimScheduler(trainer.SchedulerConfig with { ClassName = DdimScheduler.DiffusersClassName });
-            using var generator = new Generator().manual_seed(config.Seed + 2);
-            var noise = randn([count, .. data.ExampleShape], generator: generator);
-            IDenoiser model = classes is int n
-                ? new ClassifierFreeGuidance(trainer.EmaDenoiser, arange(count, dtype: int64).div(8, RoundingMode.floor), n, weight: 0)
-                : trainer.EmaDenoiser;
-            using var samples = DenoisingLoop.Run(model, scheduler, noise, config.SampleSteps);
-            if (toy) PointCloudPlot.SavePng(data.NextBatch(count, generator).Examples, path, samples);
-            else ImageGrid.SavePng(samples, path, columns: classes is null ? null : 8, scale: 2);
+            using var generator = new Generator().manual_seed(config.Seed + 3);
+            PointCloudPlot.SavePng(data.NextBatch((int)result.Samples.shape[0], generator).Examples, path, result.Samples);
         }
     }
 
@@ -54,13 +48,11 @@ public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainin
         var config = trainer.Config;
         using var scope = NewDisposeScope();
         int count = Math.Min(config.SampleCount, 32);
-        using var scheduler = new DdimScheduler(trainer.SchedulerConfig with { ClassName = DdimScheduler.DiffusersClassName });
+        using var scheduler = new Schedulers.DdimScheduler(trainer.SchedulerConfig);
         using var generator = new Generator().manual_seed(config.Seed + 2);
         var original = data.NextBatch(count, generator).Examples;
         var low = LowResolution.Degrade(original, scale);
-        var noise = randn(original.shape, generator: generator);
-        using var model = LowResolutionConditioning.FromLowResolution(trainer.EmaDenoiser, low, scale);
-        using var upscaled = DenoisingLoop.Run(model, scheduler, noise, config.SampleSteps);
+        using var upscaled = SuperResolution.Upscale(trainer.EmaDenoiser, scheduler, low, scale, config.SampleSteps, generator);
         ComparisonGrid.SavePng([ComparisonGrid.Blocks(low, scale), upscaled, original], path, groupsPerRow: 4);
     }
 }

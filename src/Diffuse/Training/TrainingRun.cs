@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diffuse.Formats;
 using Diffuse.Folders;
+using static TorchSharp.torch;
 
 namespace Diffuse.Training;
 
@@ -20,10 +21,13 @@ public sealed class TrainingRun
     private readonly string _out;
     private readonly Action<TrainingProgress>? _onProgress;
     private readonly Action<string>? _onEvent;
+    private readonly Device? _device;
 
-    public TrainingRun(string outFolder, Action<TrainingProgress>? onProgress = null, Action<string>? onEvent = null)
+    /// <param name="device">where the networks train (default: the CPU); checkpoints resume on any device.</param>
+    public TrainingRun(string outFolder, Action<TrainingProgress>? onProgress = null, Action<string>? onEvent = null, Device? device = null)
     {
         _out = outFolder;
+        _device = device;
         _onProgress = onProgress;
         _onEvent = onEvent;
     }
@@ -33,7 +37,7 @@ public sealed class TrainingRun
     {
         config.Validate();
         if (TrainingCheckpoint.Latest(_out) is { } existing)
-            throw new DiffuseException($"'{_out}' already holds a training run ({Path.GetFileName(existing)}); pass --resume to continue it or choose another --out");
+            throw new DiffuseException($"'{_out}' already holds a training run ({Path.GetFileName(existing)}); resume it or choose another folder");
         Directory.CreateDirectory(_out);
         return Run(config, checkpoint: null, cancel);
     }
@@ -52,8 +56,9 @@ public sealed class TrainingRun
     private TrainingOutcome Run(TrainConfig config, string? checkpoint, CancellationToken cancel)
     {
         FolderSwap.CleanUp(_out);
-        var (data, createModel) = TrainingSetup.Prepare(config);
-        using var trainer = new Trainer(config, data, createModel);
+        var plan = TrainingSetup.Prepare(config);
+        var data = plan.Data;
+        using var trainer = new Trainer(config, plan, _device);
         double previousSeconds = 0;
         if (checkpoint is not null)
         {
@@ -61,7 +66,7 @@ public sealed class TrainingRun
             _onEvent?.Invoke($"resumed from {Path.GetFileName(checkpoint)} at step {trainer.Step}");
         }
         if (trainer.Step > config.Steps)
-            throw new DiffuseException($"the checkpoint is at step {trainer.Step}, past --steps {config.Steps}");
+            throw new DiffuseArgumentException("steps", $"is {config.Steps}, but the checkpoint is already at step {trainer.Step}");
 
         using var log = LossLog.Open(_out, trainer.Step);
         var previews = new TrainingPreviews(_out, trainer, data);
@@ -76,7 +81,7 @@ public sealed class TrainingRun
             double lr = trainer.LearningRate;
             double loss = trainer.TrainStep();
             if (!double.IsFinite(loss))
-                throw new DiffuseException($"the loss became {loss} at step {trainer.Step}; lower --lr (now {config.LearningRate}) or resume from the last checkpoint");
+                throw new DiffuseException($"the loss became {loss} at step {trainer.Step}; lower the learning rate (now {config.LearningRate}) or resume from the last checkpoint");
             smoothed = double.IsNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
             log.Add(new LossRecord(trainer.Step, loss, lr, Seconds()));
             _onProgress?.Invoke(new TrainingProgress(trainer.Step, config.Steps, loss, smoothed, lr, Seconds()));
@@ -97,7 +102,7 @@ public sealed class TrainingRun
         if (finished)
         {
             model = Path.Combine(_out, FinalModelFolder);
-            FolderSwap.Write(model, temp => PipelineFolder.Save(temp, trainer.EmaModel, trainer.SchedulerConfig));
+            FolderSwap.Write(model, temp => trainer.EmaPipeline.Save(temp));
             previews.Write(log.Records, final: true);
             _onEvent?.Invoke($"model saved to {model}");
         }

@@ -21,9 +21,9 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         public Files()
         {
             using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
-            PipelineFolder.Save(Model, unet, new SchedulerConfig { ClassName = "DDPMScheduler" });
+            TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDPMScheduler" });
             using var conditional = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
-            PipelineFolder.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            TestPipelines.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
         }
 
         public void Dispose() => Temp.Dispose();
@@ -35,7 +35,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
 
     [Fact]
     public void Unknown_sampler() =>
-        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--sampler", "bogus", "--out", _files.Temp.File("x.png")), "unknown sampler 'bogus'");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--sampler", "bogus", "--out", _files.Temp.File("x.png")), "--sampler 'bogus' is unknown");
 
     [Fact]
     public void Unknown_schedule() =>
@@ -119,7 +119,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         var noise = _files.Temp.File("three-noise.safetensors");
         SafetensorsFile.Write(noise, new Dictionary<string, TorchSharp.torch.Tensor> { ["sample"] = TorchSharp.torch.zeros(3, 1, 28, 28) });
         CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--init-noise", noise, "--count", "4", "--out", _files.Temp.File("x.png")),
-            "holds 3 samples but --count is 4");
+            "--count is 4 but the initial noise holds 3 samples");
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
 
     [Fact]
     public void Guidance_on_an_unconditional_model() =>
-        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--guidance-scale", "3", "--out", _files.Temp.File("g.png")), "--guidance-scale needs a class-conditional model");
+        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.Model, "--guidance-scale", "3", "--out", _files.Temp.File("g.png")), "--guidance-scale needs a conditional model");
 
     [Fact]
     public void Conditional_training_on_unlabelled_data() =>

@@ -24,7 +24,7 @@ public sealed class BenchCliTests : IDisposable
     [InlineData("--presets", "tiny,huge", "unknown bench case 'huge'")]
     [InlineData("--batch", "0", "--batch must be positive")]
     [InlineData("--repeats", "0", "--repeats must be positive")]
-    [InlineData("--warmup", "-1", "--warmup must be 0 or more")]
+    [InlineData("--warmup-calls", "-1", "--warmup-calls must be 0 or more")]
     [InlineData("--sampling-steps", "-1", "--sampling-steps must be 0")]
     [InlineData("--size", "2", "--size must be at least 4")]
     [InlineData("--dtype", "float8", "unknown dtype 'float8'")]
@@ -39,7 +39,7 @@ public sealed class BenchCliTests : IDisposable
     public void A_tiny_run_writes_the_figures_it_prints()
     {
         var json = _temp.File("bench.json");
-        var result = CliProcess.Run("bench", "--presets", "tiny", "--size", "8", "--batch", "2", "--warmup", "0", "--repeats", "3",
+        var result = CliProcess.Run("bench", "--presets", "tiny", "--size", "8", "--batch", "2", "--warmup-calls", "0", "--repeats", "3",
                                     "--sampling-steps", "2", "--out", json);
         Assert.True(result.ExitCode == 0, result.AllOutput);
         Assert.Contains("GFLOP/s", result.StdOut);
@@ -71,8 +71,10 @@ public sealed class BenchCliTests : IDisposable
     public void Sampling_in_bfloat16_stays_close_to_float32()
     {
         var model = _temp.File("model");
+        // Seeded: how far bfloat16 moves a random net's samples depends on the net (0.109 of the range for one unseeded draw).
+        manual_seed(7);
         using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 8)))
-            PipelineFolder.Save(model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            TestPipelines.Save(model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
         Tensor Run(string dtype)
         {
             var tensorFile = _temp.File($"{dtype}.safetensors");

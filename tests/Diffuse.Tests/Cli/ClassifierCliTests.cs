@@ -23,7 +23,7 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
         public Files()
         {
             using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28)))
-                PipelineFolder.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+                TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
             using (var classifier = new FashionClassifier(new FashionClassifierConfig { BlockOutChannels = [8, 16, 16], FeatureDim = 16 }))
                 ClassifierFolder.Save(Classifier, classifier);
             var random = new Random(5);

@@ -24,9 +24,9 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
         public Files()
         {
             using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
-            PipelineFolder.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
             using var conditional = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
-            PipelineFolder.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            TestPipelines.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
             using var image = rand(1, 1, 28, 28) * 2 - 1;
             ImageGrid.SavePng(image, Image, columns: 1, padding: 0);
             using var mask = ones(1, 1, 28, 28);
@@ -110,10 +110,10 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
     [Fact]
     public void Img2img_with_guidance_but_no_class_is_a_one_line_error() =>
         CliAssert.OneLineError(CliProcess.Run("img2img", "--model", _files.ConditionalModel, "--image", _files.Image, "--guidance-scale", "2",
-            "--out", _files.Temp.File("x.png")), "--guidance-scale needs --class");
+            "--out", _files.Temp.File("x.png")), "--guidance-scale needs a class to guide towards");
 
     [Fact]
     public void Inpaint_with_a_class_on_an_unconditional_model_is_a_one_line_error() =>
         CliAssert.OneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.Mask, "--class", "1",
-            "--out", _files.Temp.File("x.png")), "--class needs a class-conditional model");
+            "--out", _files.Temp.File("x.png")), "--class applies to class-conditional models only");
 }

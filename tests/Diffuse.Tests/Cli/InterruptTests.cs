@@ -47,7 +47,7 @@ public sealed class InterruptTests
 
             var latest = TrainingCheckpoint.Latest(run);
             Assert.NotNull(latest);
-            var (model, _) = PipelineFolder.Load(latest);
+            var contents15 = PipelineFolder.Read(latest); var model = contents15.Network;
             model.Dispose();
             int step = int.Parse(Path.GetFileName(latest)[TrainingCheckpoint.Prefix.Length..]);
             var resumed = new TrainingRun(run).Resume(step + 2, CancellationToken.None);

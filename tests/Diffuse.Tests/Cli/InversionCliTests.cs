@@ -26,11 +26,11 @@ public sealed class InversionCliTests : IClassFixture<InversionCliTests.Files>
         public Files()
         {
             using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
-            PipelineFolder.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
             using var conditional = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
-            PipelineFolder.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            TestPipelines.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
             using var toy = new ToyMlp(new ToyMlpConfig());
-            PipelineFolder.Save(ToyModel, toy, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            TestPipelines.Save(ToyModel, toy, new SchedulerConfig { ClassName = "DDIMScheduler" });
             using var a = rand(1, 1, 28, 28) * 2 - 1;
             ImageGrid.SavePng(a, ImageA, columns: 1, padding: 0);
             using var b = rand(1, 1, 28, 28) * 2 - 1;
@@ -139,9 +139,9 @@ public sealed class InversionCliTests : IClassFixture<InversionCliTests.Files>
     public void A_conditional_model_needs_a_class_in_range()
     {
         CliAssert.OneLineError(CliProcess.Run("invert", "--model", _files.ConditionalModel, "--image", _files.ImageA,
-            "--out", _files.Temp.File("x.safetensors")), "--class is required for this class-conditional model: 0..10 (10 is the null class: no class)");
+            "--out", _files.Temp.File("x.safetensors")), "--class is required for this class-conditional model: 0..9 (10 is the null class: no class)");
         CliAssert.OneLineError(CliProcess.Run("invert", "--model", _files.ConditionalModel, "--image", _files.ImageA, "--class", "11",
-            "--out", _files.Temp.File("x.safetensors")), "--class 11 is outside the model's classes 0..10");
+            "--out", _files.Temp.File("x.safetensors")), "--class 11 is outside the model's classes 0..9");
         CliAssert.OneLineError(CliProcess.Run("invert", "--model", _files.Model, "--image", _files.ImageA, "--class", "1",
             "--out", _files.Temp.File("x.safetensors")), "--class needs a class-conditional model");
     }

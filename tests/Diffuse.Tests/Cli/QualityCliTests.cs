@@ -1,3 +1,4 @@
+using Diffuse.Pipelines;
 using System.Text.Json;
 using Diffuse.Folders;
 using Diffuse.Evaluation;
@@ -17,6 +18,7 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
         public TempFolder Temp { get; } = new();
         public string Model => Temp.File("model");
         public string ConditionalModel => Temp.File("conditional-model");
+        public string ClassUNetInDdpmPipeline => Temp.File("class-unet-in-ddpm-pipeline");
         public string ToyModel => Temp.File("toy-model");
         public string Classifier => Temp.File("classifier");
         public string Images => Temp.File("tiny-images-idx3-ubyte");
@@ -24,12 +26,15 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
         public Files()
         {
             using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28)))
-                PipelineFolder.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler", NumTrainTimesteps = 50 });
-            // Class embeddings but no null class: no unconditional likelihood.
-            using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28) with { NumClassEmbeds = 10 }))
-                PipelineFolder.Save(ConditionalModel, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+                TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler", NumTrainTimesteps = 50 });
+            using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10)))
+            {
+                TestPipelines.Save(ConditionalModel, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+                // A diffusers DDPMPipeline folder whose UNet has class embeddings: nothing says which class means "none".
+                new DdpmPipeline(unet, new SchedulerConfig { ClassName = "DDIMScheduler" }).Save(ClassUNetInDdpmPipeline);
+            }
             using (var toy = new ToyMlp(ModelPresets.Toy()))
-                PipelineFolder.Save(ToyModel, toy, new SchedulerConfig { ClassName = "DDIMScheduler", NumTrainTimesteps = 20, ClipSample = false });
+                TestPipelines.Save(ToyModel, toy, new SchedulerConfig { ClassName = "DDIMScheduler", NumTrainTimesteps = 20, ClipSample = false });
             using (var classifier = new FashionClassifier(new FashionClassifierConfig { BlockOutChannels = [8, 16, 16], FeatureDim = 16 }))
                 ClassifierFolder.Save(Classifier, classifier);
             var pixels = new byte[40 * 28 * 28];
@@ -47,8 +52,8 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
     [Theory]
     [InlineData("--count", "1", "--count must be at least 2")]
     [InlineData("--batch", "0", "--batch must be positive")]
-    [InlineData("--timesteps", "0", "--timesteps must be positive")]
-    [InlineData("--timesteps", "50", "--timesteps must be at most 49")]
+    [InlineData("--timestep-samples", "0", "--timestep-samples must be positive")]
+    [InlineData("--timestep-samples", "50", "--timestep-samples must be at most 49")]
     [InlineData("--out", "nll.txt", "--out must name a .json file")]
     [InlineData("--count", "41", "holds 40 images, fewer than --count 41")]
     public void Nll_refuses_bad_values_in_one_line(string option, string value, string message)
@@ -62,8 +67,8 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
         CliAssert.OneLineError(CliProcess.Run("nll", "--model", _files.ToyModel, "--data", _files.Images), "is a 2-D toy model: --data must be one of");
 
     [Fact]
-    public void Nll_of_a_class_model_without_a_null_class_asks_for_conditional() =>
-        CliAssert.OneLineError(CliProcess.Run("nll", "--model", _files.ConditionalModel, "--data", _files.Images, "--count", "4"), "pass --conditional");
+    public void Nll_of_a_ddpm_pipeline_whose_unet_needs_class_labels_is_a_one_line_error() =>
+        CliAssert.OneLineError(CliProcess.Run("nll", "--model", _files.ClassUNetInDdpmPipeline, "--data", _files.Images, "--count", "4"), "class labels are required");
 
     [Fact]
     public void Nll_conditional_needs_labels() =>
@@ -92,7 +97,7 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
     public void Nll_with_sampled_timesteps_says_it_is_an_estimate()
     {
         var path = _files.Temp.File("estimate.json");
-        var result = CliProcess.Run("nll", "--model", _files.Model, "--data", _files.Images, "--count", "4", "--timesteps", "3", "--out", path);
+        var result = CliProcess.Run("nll", "--model", _files.Model, "--data", _files.Images, "--count", "4", "--timestep-samples", "3", "--out", path);
         Assert.True(result.ExitCode == 0, result.AllOutput);
         Assert.Contains("estimate: transitions from 3 of 49 timesteps per image", result.StdOut);
         using var json = JsonDocument.Parse(File.ReadAllText(path));

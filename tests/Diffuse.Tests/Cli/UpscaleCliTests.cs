@@ -1,3 +1,4 @@
+using Diffuse.Pipelines;
 using System.Text.Json;
 using Diffuse.Data;
 using Diffuse.Folders;
@@ -26,10 +27,10 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
 
         public Files()
         {
-            Training = CliProcess.Run("train", "--task", "superres", "--scale", "2", "--model", "tiny", "--steps", "2", "--batch", "4",
+            Training = CliProcess.Run("train", "--task", "superres", "--superres-scale", "2", "--preset", "tiny", "--steps", "2", "--batch", "4",
                                       "--sample-steps", "2", "--sample-every", "0", "--out", Run);
             using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28)))
-                PipelineFolder.Save(PlainModel, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+                TestPipelines.Save(PlainModel, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
             PngFixture.Write(Small, 14, 14, SKColors.Black, SKColors.White);
             PngFixture.Write(Large, 28, 28, SKColors.Black, SKColors.White);
         }
@@ -46,7 +47,9 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
     {
         Assert.True(_files.Training.ExitCode == 0, _files.Training.AllOutput);
         var config = UNet2DConfig.Load(Path.Combine(_files.Model, "unet", "config.json"));
-        Assert.Equal(2, config.SuperresScale);
+        var index = ModelIndex.Load(Path.Combine(_files.Model, "model_index.json"));
+        Assert.Equal(SuperResolutionPipeline.PipelineClassName, index.ClassName);
+        Assert.Equal(2, index.IntSetting(SuperResolutionPipeline.ScaleKey, "model_index.json"));
         Assert.Equal(2, config.InChannels);
         // Up to 32 triplets of 28-pixel panels at 2× with 2-pixel padding, four triplets (12 panels) a row.
         using var grid = PngFixture.Read(Path.Combine(_files.Run, "samples.png"));
@@ -67,12 +70,13 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
     [Fact]
     public void Evaluation_reports_the_model_and_the_bicubic_psnr_of_the_same_images()
     {
-        var grid = _files.Temp.File("compare.png");
+        var figures = _files.Temp.File("compare.json");
         var result = CliProcess.Run("upscale", "--model", _files.Model, "--data", "fashion-mnist", "--count", "5", "--batch", "3",
-                                    "--steps", "2", "--out", grid);
+                                    "--steps", "2", "--out", figures);
         Assert.True(result.ExitCode == 0, result.AllOutput);
         Assert.Contains("bicubic", result.StdOut);
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(grid, ".json")));
+        var grid = Path.ChangeExtension(figures, ".png");
+        using var json = JsonDocument.Parse(File.ReadAllText(figures));
         var root = json.RootElement;
         Assert.Equal(5, root.GetProperty("count").GetInt32());
         Assert.Equal(5, root.GetProperty("per_image_model_db").GetArrayLength());
@@ -106,17 +110,17 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
     {
         string[] args = command == "sample" ? ["sample", "--model", _files.Model, "--out", _files.Temp.File("x.png")]
                                             : ["img2img", "--model", _files.Model, "--image", _files.Large, "--out", _files.Temp.File("x.png")];
-        CliAssert.OneLineError(CliProcess.Run(args), $"is a ×2 super-resolution model: {command} cannot use it");
+        CliAssert.OneLineError(CliProcess.Run(args), $"is a super-resolution model (DiffuseSuperResolutionPipeline): {command} cannot use it");
     }
 
     [Theory]
-    [InlineData("--scale 2", "--scale applies to --task superres only")]
-    [InlineData("--task superres --scale 3", "--scale 3 does not divide the image size 28")]
-    [InlineData("--task superres --scale 1", "--scale must be 2 or more")]
-    [InlineData("--task enlarge", "unknown --task 'enlarge'")]
-    [InlineData("--task superres --conditional", "--conditional cannot be combined with --task superres")]
+    [InlineData("--superres-scale 2", "--superres-scale applies to the superres task only")]
+    [InlineData("--task superres --superres-scale 3", "--superres-scale 3 does not divide the image size 28")]
+    [InlineData("--task superres --superres-scale 1", "--superres-scale must be 2 or more")]
+    [InlineData("--task enlarge", "--task 'enlarge' is unknown")]
+    [InlineData("--task superres --conditional", "--conditional cannot be combined with the superres task")]
     public void Bad_train_options(string options, string message) =>
-        CliAssert.OneLineError(CliProcess.Run(["train", .. options.Split(' '), "--model", "tiny", "--steps", "1", "--out", _files.Temp.File("bad-run")]), message);
+        CliAssert.OneLineError(CliProcess.Run(["train", .. options.Split(' '), "--preset", "tiny", "--steps", "1", "--out", _files.Temp.File("bad-run")]), message);
 
     [Theory]
     [InlineData("", "give either --image")]
@@ -124,11 +128,13 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
     [InlineData("--data fashion-mnist --count 0", "--count must be positive")]
     [InlineData("--data fashion-mnist --average 0", "--average must be positive")]
     [InlineData("--data fashion-mnist --count 20000", "fewer than --count 20000")]
-    [InlineData("--image IMG --json x.json", "--json applies to --data only")]
-    [InlineData("--image IMG --sampler bogus", "unknown sampler 'bogus'")]
+    [InlineData("--image IMG --grid x.png", "--grid applies to --data only")]
+    [InlineData("--data fashion-mnist --out x.png", "--out must name a .json file with --data")]
+    [InlineData("--image IMG --sampler bogus", "--sampler 'bogus' is unknown")]
     public void Bad_upscale_options(string options, string message)
     {
         var extra = options.Length == 0 ? [] : options.Replace("IMG", _files.Small).Split(' ');
-        CliAssert.OneLineError(CliProcess.Run(["upscale", "--model", _files.Model, .. extra, "--out", _files.Temp.File("x.png")]), message);
+        string[] output = options.Contains("--out") ? [] : ["--out", _files.Temp.File(options.Contains("--data") ? "x.json" : "x.png")];
+        CliAssert.OneLineError(CliProcess.Run(["upscale", "--model", _files.Model, .. extra, .. output]), message);
     }
 }

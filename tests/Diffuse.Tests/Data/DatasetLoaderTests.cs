@@ -60,7 +60,7 @@ public sealed class DatasetLoaderTests
         IdxFixture.WriteImages(images, n: 2, h: 2, w: 2, new byte[8]);
         IdxFixture.WriteLabels(labels, [1, 2, 3]);
 
-        var e = Assert.Throws<DiffuseException>(() => DatasetLoader.Load(images, size: 2));
+        var e = Assert.ThrowsAny<DiffuseException>(() => DatasetLoader.Load(images, size: 2));
 
         Assert.Equal($"{labels}: has 3 labels but {images} has 2 images", e.Message);
     }
@@ -79,9 +79,9 @@ public sealed class DatasetLoaderTests
     [Fact]
     public void Unknown_data_toy_names_and_bad_channels_are_DiffuseExceptions()
     {
-        var missing = Assert.Throws<DiffuseException>(() => DatasetLoader.Load("no/such/x", 28));
-        var toy = Assert.Throws<DiffuseException>(() => DatasetLoader.Load("moons", 28));
-        var channels = Assert.Throws<DiffuseException>(() => DatasetLoader.Load("fashion-mnist", 28, channels: 2));
+        var missing = Assert.ThrowsAny<DiffuseException>(() => DatasetLoader.Load("no/such/x", 28));
+        var toy = Assert.ThrowsAny<DiffuseException>(() => DatasetLoader.Load("moons", 28));
+        var channels = Assert.ThrowsAny<DiffuseException>(() => DatasetLoader.Load("fashion-mnist", 28, channels: 2));
 
         Assert.Equal("data 'no/such/x' not found: expected a file, a folder or one of fashion-mnist, swissroll, moons, gaussians8, checkerboard", missing.Message);
         Assert.Equal("data 'moons' is a 2-D point set, not images; use it with a 2-D toy model", toy.Message);

@@ -46,7 +46,7 @@ public sealed class IdxReaderTests
         var bytes = IdxFixture.Encode(0x803, [10000, 28, 28], new byte[3 * 28 * 28 + 5]);
         IdxFixture.Write(path, bytes, gzip: true);
 
-        var e = Assert.Throws<DiffuseException>(() => IdxReader.ReadImages(path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => IdxReader.ReadImages(path));
 
         Assert.Equal($"{path}: truncated IDX file: header says 10000 images of 28x28 but only 3 are present", e.Message);
     }
@@ -60,8 +60,8 @@ public sealed class IdxReaderTests
         var junk = dir.File("junk.idx");
         File.WriteAllBytes(junk, [0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1]);
 
-        var asImages = Assert.Throws<DiffuseException>(() => IdxReader.ReadImages(labels));
-        var asJunk = Assert.Throws<DiffuseException>(() => IdxReader.ReadLabels(junk));
+        var asImages = Assert.ThrowsAny<DiffuseException>(() => IdxReader.ReadImages(labels));
+        var asJunk = Assert.ThrowsAny<DiffuseException>(() => IdxReader.ReadLabels(junk));
 
         Assert.Equal($"{labels}: not an IDX images file: magic number 0x00000801, expected 0x00000803 (this is an IDX labels file)", asImages.Message);
         Assert.Equal($"{junk}: not an IDX labels file: magic number 0x12345678, expected 0x00000801", asJunk.Message);
@@ -74,8 +74,8 @@ public sealed class IdxReaderTests
         var path = dir.File("long.idx");
         IdxFixture.Write(path, IdxFixture.Encode(0x801, [2], [1, 2, 3]), gzip: false);
 
-        var trailing = Assert.Throws<DiffuseException>(() => IdxReader.ReadLabels(path));
-        var missing = Assert.Throws<DiffuseException>(() => IdxReader.ReadLabels(dir.File("nope")));
+        var trailing = Assert.ThrowsAny<DiffuseException>(() => IdxReader.ReadLabels(path));
+        var missing = Assert.ThrowsAny<DiffuseException>(() => IdxReader.ReadLabels(dir.File("nope")));
 
         Assert.Equal($"{path}: bad IDX file: 1 bytes follow the 2 labels the header declares", trailing.Message);
         Assert.Equal($"{dir.File("nope")}: file not found", missing.Message);
@@ -88,7 +88,7 @@ public sealed class IdxReaderTests
         var path = dir.File("broken.gz");
         File.WriteAllBytes(path, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff]);
 
-        var e = Assert.Throws<DiffuseException>(() => IdxReader.ReadImages(path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => IdxReader.ReadImages(path));
 
         Assert.StartsWith($"{path}: ", e.Message);
     }

@@ -102,7 +102,7 @@ public sealed class ImageFolderLoaderTests
         var bad = dir.File("bad.png");
         File.WriteAllBytes(bad, Enumerable.Range(0, 256).Select(i => (byte)(i * 37 + 11)).ToArray());
 
-        var e = Assert.Throws<DiffuseException>(() => ImageFolderLoader.Load(dir.Path, size: 4));
+        var e = Assert.ThrowsAny<DiffuseException>(() => ImageFolderLoader.Load(dir.Path, size: 4));
 
         Assert.Equal($"{bad}: not a readable PNG or JPEG image (corrupt or another format)", e.Message);
     }
@@ -116,7 +116,7 @@ public sealed class ImageFolderLoaderTests
         var bytes = File.ReadAllBytes(cut);
         File.WriteAllBytes(cut, bytes[..(bytes.Length * 2 / 3)]);
 
-        var e = Assert.Throws<DiffuseException>(() => ImageFolderLoader.Load(dir.Path, size: 4));
+        var e = Assert.ThrowsAny<DiffuseException>(() => ImageFolderLoader.Load(dir.Path, size: 4));
 
         Assert.Equal($"{cut}: cannot decode image: file is truncated", e.Message);
     }
@@ -131,9 +131,9 @@ public sealed class ImageFolderLoaderTests
         PngFixture.Write(Path.Combine(mixed, "loose.png"), 4, 4, SKColors.White);
         PngFixture.Write(Path.Combine(mixed, "a", "x.png"), 4, 4, SKColors.White);
 
-        var empty = Assert.Throws<DiffuseException>(() => ImageFolderLoader.Load(dir.Path, 4, recursive: false));
-        var notFound = Assert.Throws<DiffuseException>(() => ImageFolderLoader.Load(missing, 4));
-        var both = Assert.Throws<DiffuseException>(() => ImageFolderLoader.Load(mixed, 4));
+        var empty = Assert.ThrowsAny<DiffuseException>(() => ImageFolderLoader.Load(dir.Path, 4, recursive: false));
+        var notFound = Assert.ThrowsAny<DiffuseException>(() => ImageFolderLoader.Load(missing, 4));
+        var both = Assert.ThrowsAny<DiffuseException>(() => ImageFolderLoader.Load(mixed, 4));
 
         Assert.Equal($"{dir.Path}: no PNG or JPEG images found", empty.Message);
         Assert.Equal($"{missing}: folder not found", notFound.Message);

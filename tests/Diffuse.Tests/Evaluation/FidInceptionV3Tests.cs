@@ -154,7 +154,7 @@ public sealed class FidInceptionV3Tests : IClassFixture<FidInceptionV3Tests.Netw
     {
         var weights = _model.state_dict().Where(w => w.Key != "Mixed_6c.branch7x7_2.conv.weight").ToDictionary(w => w.Key, w => w.Value);
         using var copy = new FidInceptionV3();
-        var e = Assert.Throws<DiffuseException>(() => FidInceptionWeights.LoadInto(copy, weights, "w.pth"));
+        var e = Assert.ThrowsAny<DiffuseException>(() => FidInceptionWeights.LoadInto(copy, weights, "w.pth"));
         Assert.Equal("w.pth: missing weight 'Mixed_6c.branch7x7_2.conv.weight'", e.Message);
     }
 
@@ -165,7 +165,7 @@ public sealed class FidInceptionV3Tests : IClassFixture<FidInceptionV3Tests.Netw
         using var torchvisionHead = zeros(1000, 2048);                 // torchvision's ImageNet head, not pytorch-fid's
         weights["fc.weight"] = torchvisionHead;
         using var copy = new FidInceptionV3();
-        var e = Assert.Throws<DiffuseException>(() => FidInceptionWeights.LoadInto(copy, weights, "w.pth"));
+        var e = Assert.ThrowsAny<DiffuseException>(() => FidInceptionWeights.LoadInto(copy, weights, "w.pth"));
         Assert.StartsWith("w.pth: weight 'fc.weight' has shape [1000, 2048]", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

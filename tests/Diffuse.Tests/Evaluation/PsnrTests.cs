@@ -28,7 +28,7 @@ public sealed class PsnrTests
     {
         using var a = zeros(1, 1, 2, 2);
         using var b = zeros(1, 1, 4, 4);
-        Assert.Throws<DiffuseException>(() => Psnr.PerImage(a, b));
+        Assert.ThrowsAny<DiffuseException>(() => Psnr.PerImage(a, b));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Diffuse.Tests.Evaluation;
 /// </summary>
 public sealed class SinglePointOracle(Tensor point, double[] alphasCumprod) : IDenoiser
 {
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
         using var scope = NewDisposeScope();
         var t = timesteps.to(int64).flatten().expand(sample.shape[0]);

@@ -122,16 +122,15 @@ public sealed class VariationalBoundTests(ITestOutputHelper output)
     [Fact]
     public void Sampled_timesteps_outside_one_to_t_minus_one_are_refused()
     {
-        var error = Assert.Throws<DiffuseException>(() => OracleBound(DdpmScheduler.FixedSmall, images: 1, sampled: T));
-        Assert.Contains("--timesteps must be between 1 and 19", error.Message);
+        var error = Assert.ThrowsAny<DiffuseException>(() => OracleBound(DdpmScheduler.FixedSmall, images: 1, sampled: T));
+        Assert.Contains("timestep_samples must be between 1 and 19", error.Message);
     }
 
     [Fact]
     public void A_trained_toy_model_has_a_finite_bound_far_below_an_untrained_one_and_above_the_data_entropy()
     {
         var config = TrainConfig.ForData("gaussians8") with { Steps = 300, Batch = 256, NumTrainTimesteps = 100, SampleEvery = 0, CheckpointEvery = 0 };
-        var (data, createModel) = TrainingSetup.Prepare(config);
-        using var trainer = new Trainer(config, data, createModel);
+        using var trainer = new Trainer(config, TrainingSetup.Prepare(config));
         using var points = Toy2D.Sample("gaussians8", 500, new Generator().manual_seed(9));
         double Bound()
         {

@@ -29,7 +29,7 @@ public sealed class PipelineFolderTests : IDisposable
     {
         var folder = _temp.File(name);
         model = new UNet2DModel(SmallAttentionConfig);
-        PipelineFolder.Save(folder, model, new SchedulerConfig { ClassName = "DDPMScheduler" });
+        TestPipelines.Save(folder, model, new SchedulerConfig { ClassName = "DDPMScheduler" });
         return folder;
     }
 
@@ -47,10 +47,10 @@ public sealed class PipelineFolderTests : IDisposable
     [Fact]
     public void Saving_tiny_gray_again_writes_the_same_config_values_index_and_weight_bytes()
     {
-        var (model, scheduler) = PipelineFolder.Load(Fixtures.TinyGray);
+        var contents1 = PipelineFolder.Read(Fixtures.TinyGray); var model = contents1.Network; var scheduler = contents1.Scheduler;
         using var _ = model;
         var saved = _temp.File("tiny-gray-again");
-        PipelineFolder.Save(saved, model, scheduler);
+        TestPipelines.Save(saved, model, scheduler);
 
         var original = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures.TinyGray, "unet", "config.json")))!.AsObject();
         var written = JsonNode.Parse(File.ReadAllText(Path.Combine(saved, "unet", "config.json")))!.AsObject();
@@ -86,7 +86,7 @@ public sealed class PipelineFolderTests : IDisposable
         foreach (var (key, value) in model.state_dict()) table[key] = value;
         PyTorchPickler.PickleStateDict(Path.Combine(folder, "unet", "diffusion_pytorch_model.bin"), table);
 
-        var (loaded, _) = PipelineFolder.Load(folder);
+        var contents2 = PipelineFolder.Read(folder); var loaded = contents2.Network;
         using var __ = loaded;
         AssertSameWeights(model, loaded);
     }
@@ -99,7 +99,7 @@ public sealed class PipelineFolderTests : IDisposable
         File.Delete(UNetWeights(folder));
         var bin = Path.Combine(folder, "unet", "diffusion_pytorch_model.bin");
         File.WriteAllBytes(bin, [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46]);
-        var e = Assert.Throws<DiffuseException>(() => PipelineFolder.Load(folder));
+        var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
         Assert.StartsWith(bin + ": not a readable PyTorch state dict (pre-1.6 format)", e.Message);
     }
 
@@ -111,7 +111,7 @@ public sealed class PipelineFolderTests : IDisposable
         File.Delete(UNetWeights(folder));
         var bin = Path.Combine(folder, "unet", "diffusion_pytorch_model.bin");
         File.WriteAllText(bin, "<html>404</html>");
-        var e = Assert.Throws<DiffuseException>(() => PipelineFolder.Load(folder));
+        var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
         Assert.StartsWith(bin + ": not a PyTorch file", e.Message);
     }
 
@@ -125,7 +125,7 @@ public sealed class PipelineFolderTests : IDisposable
         Assert.Equal(32, renamed.Keys.Count(k => k.Contains(".query.") || k.Contains(".key.") || k.Contains(".value.") || k.Contains(".proj_attn.")));
         SafetensorsFile.Write(UNetWeights(folder), renamed);
 
-        var (loaded, _) = PipelineFolder.Load(folder);
+        var contents3 = PipelineFolder.Read(folder); var loaded = contents3.Network;
         using var __ = loaded;
         AssertSameWeights(model, loaded);
     }
@@ -152,7 +152,7 @@ public sealed class PipelineFolderTests : IDisposable
         weights["up_blocks.1.resnets.1.norm2.weight"] = ones(3);
         SafetensorsFile.Write(path, weights);
 
-        var e = Assert.Throws<DiffuseException>(() => ModelWeights.LoadInto(model, path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => ModelWeights.LoadInto(model, path));
         Assert.Equal($"{path}: weight 'up_blocks.1.resnets.1.norm2.weight' has shape [3] but the config needs [8]", e.Message);
         foreach (var (key, value) in model.state_dict())
             Assert.True(value.eq(before[key]).all().item<bool>(), $"{key} was changed");
@@ -165,7 +165,7 @@ public sealed class PipelineFolderTests : IDisposable
         model.Dispose();
         var config = Path.Combine(folder, "unet", "config.json");
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"layers_per_block\": 1", "\"layers_per_block\": 2"));
-        var e = Assert.Throws<DiffuseException>(() => PipelineFolder.Load(folder));
+        var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
         Assert.StartsWith(UNetWeights(folder) + ": missing weight", e.Message);
     }
 
@@ -176,7 +176,7 @@ public sealed class PipelineFolderTests : IDisposable
         model.Dispose();
         var config = Path.Combine(folder, "unet", "config.json");
         File.WriteAllText(config, "{ \"sample_size\": 8,");
-        var e = Assert.Throws<DiffuseException>(() => PipelineFolder.Load(folder));
+        var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
         Assert.StartsWith(config + ": not valid JSON", e.Message);
     }
 
@@ -187,7 +187,7 @@ public sealed class PipelineFolderTests : IDisposable
         model.Dispose();
         var index = Path.Combine(folder, "model_index.json");
         File.WriteAllText(index, File.ReadAllText(index).Replace("\"UNet2DModel\"", "\"UNet2DConditionModel\""));
-        var e = Assert.Throws<DiffuseException>(() => PipelineFolder.Load(folder));
+        var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
         Assert.Equal($"{index}: unet: 'UNet2DConditionModel' is not supported (supported: UNet2DModel, ToyMlp)", e.Message);
     }
 
@@ -197,14 +197,14 @@ public sealed class PipelineFolderTests : IDisposable
         var folder = SaveSmall("sharded", out var model);
         model.Dispose();
         File.Move(UNetWeights(folder), UNetWeights(folder) + ".index.json");
-        var e = Assert.Throws<DiffuseException>(() => PipelineFolder.Load(folder));
+        var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
         Assert.Contains("shards", e.Message);
     }
 
     [Fact]
     public void The_unet_folder_of_a_pipeline_loads_alone_with_the_pipelines_scheduler()
     {
-        var (model, scheduler) = PipelineFolder.Load(Path.Combine(Fixtures.TinyGray, "unet"));
+        var contents4 = PipelineFolder.Read(Path.Combine(Fixtures.TinyGray, "unet")); var model = contents4.Network; var scheduler = contents4.Scheduler;
         using var _ = model;
         Assert.Equal(32, ((UNet2DModel)model).Config.SampleSize);
         Assert.Equal("DDPMScheduler", scheduler.ClassName);
@@ -218,7 +218,7 @@ public sealed class PipelineFolderTests : IDisposable
         using var _ = model;
         var bare = _temp.File("bare-model");
         Directory.Move(Path.Combine(folder, "unet"), bare);
-        var (loaded, scheduler) = PipelineFolder.Load(bare);
+        var contents5 = PipelineFolder.Read(bare); var loaded = contents5.Network; var scheduler = contents5.Scheduler;
         using var __ = loaded;
         AssertSameWeights(model, loaded);
         Assert.Equal(1000, scheduler.NumTrainTimesteps);

@@ -59,7 +59,7 @@ public sealed class LegacyPyTorchFileTests : IDisposable
         LegacyPyTorchWriter.Write(path, new Hashtable { ["w"] = new LegacyPyTorchWriter.PickledTensor(storage, 0, [4], [1]) }, [storage]);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^5]);
-        var e = Assert.Throws<DiffuseException>(() => PyTorchWeights.Read(path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => PyTorchWeights.Read(path));
         Assert.StartsWith($"{path}: not a readable PyTorch state dict (pre-1.6 format)", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

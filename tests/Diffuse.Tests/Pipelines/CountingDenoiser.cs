@@ -10,10 +10,10 @@ public sealed class CountingDenoiser(IDenoiser inner) : IDenoiser, IDisposable
 
     public Tensor? FirstOutput { get; private set; }
 
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
         Calls++;
-        var output = inner.Predict(sample, timesteps, classLabels);
+        var output = inner.Predict(sample, timesteps, conditioning);
         FirstOutput ??= output.detach().clone().DetachFromDisposeScope();
         return output;
     }

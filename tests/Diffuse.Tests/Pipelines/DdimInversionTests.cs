@@ -1,3 +1,4 @@
+using Diffuse.Models;
 using Diffuse.Pipelines;
 using Diffuse.Schedules;
 using TorchSharp;
@@ -79,12 +80,12 @@ public sealed class DdimInversionTests
             (_, label) => label is long k ? 1 + k : throw new InvalidOperationException("no class label"));
         var images = cat([x0.unsqueeze(0), x0.unsqueeze(0)]);
         var labels = tensor(new long[] { 0, 2 });
-        var noise = DdimInversion.Invert(model, Config(), images, 10, labels);
+        var noise = DdimInversion.Invert(model, Config(), images, 10, new Conditioning { ClassLabels = labels });
         using var schedule = NoiseSchedule.FromConfig(Config());
         double alphaBar = schedule.AlphaCumprodAt(900);
         var expected = Math.Sqrt(alphaBar) * x0 + Math.Sqrt(1 - alphaBar) * 3 * e;   // class 2: ε = 3e
         Assert.True(noise[1].sub(expected).abs().max().item<float>() < 1e-5);
-        var back = DdimInversion.Reconstruct(model, Config(), noise, 10, labels);
+        var back = DdimInversion.Reconstruct(model, Config(), noise, 10, new Conditioning { ClassLabels = labels });
         Assert.True(back.sub(images).abs().max().item<float>() < 1e-5);
     }
 

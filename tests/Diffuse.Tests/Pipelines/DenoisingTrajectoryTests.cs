@@ -19,8 +19,8 @@ public sealed class DenoisingTrajectoryTests
     [Fact]
     public void More_steps_than_the_loop_has_are_refused()
     {
-        var e = Assert.Throws<DiffuseException>(() => DenoisingTrajectory.ChosenSteps(4, 5));
-        Assert.Equal("--trajectory-steps 5 is more than the 4 steps of the loop", e.Message);
+        var e = Assert.ThrowsAny<DiffuseException>(() => DenoisingTrajectory.ChosenSteps(4, 5));
+        Assert.Equal("trajectory_steps 5 is more than the 4 steps of the loop", e.Message);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class DenoisingTrajectoryTests
         var target = rand([1, 1, 4, 4], generator: gen) - 0.5f;
         var model = new ImageExactDenoiser(target, ddim.Schedule);
         var noise = randn([2, 1, 4, 4], generator: gen);
-        using var trajectory = new DenoisingTrajectory(ddim, noise, 3);
+        using var trajectory = new DenoisingTrajectory(3);
         var samples = DenoisingLoop.Run(model, ddim, noise, 6, onStep: trajectory.Record);
         Assert.Equal(new[] { 0, 3, 5 }, trajectory.RecordedSteps);
         var strip = trajectory.Strip();

@@ -27,9 +27,9 @@ public sealed class EndToEndInteropTests
     public void Full_loop_matches_diffusers_within_its_float64_spread(string file, double float64Spread)
     {
         using var run = new RecordedRun(file);
-        var (module, _) = PipelineFolder.Load(Fixtures.TinyGray);
+        var contents6 = PipelineFolder.Read(Fixtures.TinyGray); var module = contents6.Network;
         using var model = module;
-        using var scheduler = SchedulerFactory.Create(run.SchedulerClass, run.Config);
+        using var scheduler = SchedulerRegistry.Create(run.SchedulerClass, run.Config);
 
         using var sample = DenoisingLoop.Run((IDenoiser)model, scheduler, run.Noise, run.Steps);
         double difference = (sample - run["sample"]).abs().max().item<float>();
@@ -42,9 +42,9 @@ public sealed class EndToEndInteropTests
         // The README flags ddim_50 end to end (clip_sample removes the damping term); each single step,
         // from diffusers' own previous sample, is well conditioned and exact for the stateless DDIM.
         using var run = new RecordedRun("ddim_50.safetensors");
-        var (module, _) = PipelineFolder.Load(Fixtures.TinyGray);
+        var contents7 = PipelineFolder.Read(Fixtures.TinyGray); var module = contents7.Network;
         using var model = module;
-        using var scheduler = SchedulerFactory.Create(run.SchedulerClass, run.Config);
+        using var scheduler = SchedulerRegistry.Create(run.SchedulerClass, run.Config);
         scheduler.SetTimesteps(run.Steps);
         var timesteps = scheduler.Timesteps;
         using var noGrad = no_grad();

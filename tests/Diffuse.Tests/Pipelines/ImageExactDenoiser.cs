@@ -14,10 +14,10 @@ public sealed class ImageExactDenoiser(Tensor target, NoiseSchedule schedule) : 
 {
     readonly ExactDenoiser flat = new(target.flatten().data<float>().ToArray(), schedule);
 
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
         using var scope = NewDisposeScope();
-        var epsilon = flat.Predict(sample.flatten(1), timesteps, classLabels);
+        var epsilon = flat.Predict(sample.flatten(1), timesteps, conditioning);
         return epsilon.reshape(sample.shape).MoveToOuterDisposeScope();
     }
 }

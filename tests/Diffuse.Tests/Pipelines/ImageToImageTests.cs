@@ -22,7 +22,7 @@ public sealed class ImageToImageTests
     [Fact]
     public void Strength_zero_returns_the_input_bit_for_bit_without_calling_the_model()
     {
-        using var scheduler = SchedulerFactory.Create("ddim", Config);
+        using var scheduler = SchedulerRegistry.Create("ddim", Config);
         using var image = Image();
         using var model = new CountingDenoiser(new ImageExactDenoiser(-image, scheduler.Schedule));
         using var generator = new Generator().manual_seed(1);
@@ -40,7 +40,7 @@ public sealed class ImageToImageTests
         using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
         unet.eval();
         using var image = rand([2, 1, 28, 28]) * 2 - 1;
-        using var scheduler = SchedulerFactory.Create(sampler, Config);
+        using var scheduler = SchedulerRegistry.Create(sampler, Config);
 
         using var g1 = new Generator().manual_seed(11);
         using var edited = ImageToImage.Run(unet, scheduler, image, 1.0, 4, g1);
@@ -60,7 +60,7 @@ public sealed class ImageToImageTests
     [InlineData("ddim", 1.0, 12, 12)]
     public void Model_is_called_ceil_strength_times_steps_times(string sampler, double strength, int steps, int expected)
     {
-        using var scheduler = SchedulerFactory.Create(sampler, Config);
+        using var scheduler = SchedulerRegistry.Create(sampler, Config);
         using var image = Image();
         using var model = new CountingDenoiser(new ImageExactDenoiser(image, scheduler.Schedule));
         using var generator = new Generator().manual_seed(1);
@@ -79,7 +79,7 @@ public sealed class ImageToImageTests
     {
         // With data = the input itself, the exact denoiser's first ε̂ is the noise that was added, only if x_t was
         // built at the noise level the scheduler's first kept timestep stands for.
-        using var scheduler = SchedulerFactory.Create(sampler, Config);
+        using var scheduler = SchedulerRegistry.Create(sampler, Config);
         using var image = Image();
         using var model = new CountingDenoiser(new ImageExactDenoiser(image, scheduler.Schedule));
         using var g1 = new Generator().manual_seed(5);
@@ -98,7 +98,7 @@ public sealed class ImageToImageTests
     [InlineData("euler_a")]
     public void Half_strength_with_an_exact_denoiser_lands_on_its_data_point(string sampler)
     {
-        using var scheduler = SchedulerFactory.Create(sampler, Config);
+        using var scheduler = SchedulerRegistry.Create(sampler, Config);
         using var image = Image(3);
         using var target = Image(4);
         var model = new ImageExactDenoiser(target, scheduler.Schedule);
@@ -114,11 +114,12 @@ public sealed class ImageToImageTests
     [InlineData(double.NaN)]
     public void Strength_outside_zero_to_one_is_refused(double strength)
     {
-        using var scheduler = SchedulerFactory.Create("ddim", Config);
+        using var scheduler = SchedulerRegistry.Create("ddim", Config);
         using var image = Image();
         var model = new ImageExactDenoiser(image, scheduler.Schedule);
-        var error = Assert.Throws<DiffuseException>(() => ImageToImage.Run(model, scheduler, image, strength, 10));
-        Assert.Contains("--strength must lie in [0, 1]", error.Message);
+        var error = Assert.ThrowsAny<DiffuseException>(() => ImageToImage.Run(model, scheduler, image, strength, 10));
+        Assert.Contains("strength must lie in [0, 1]", error.Message);
+        Assert.Equal("strength", Assert.IsType<DiffuseArgumentException>(error).ParameterName);
     }
 
     [Theory]
@@ -126,10 +127,10 @@ public sealed class ImageToImageTests
     [InlineData("pndm")]
     public void Samplers_that_cannot_start_part_way_are_refused(string sampler)
     {
-        using var scheduler = SchedulerFactory.Create(sampler, Config);
+        using var scheduler = SchedulerRegistry.Create(sampler, Config);
         using var image = Image();
         var model = new ImageExactDenoiser(image, scheduler.Schedule);
-        var error = Assert.Throws<DiffuseException>(() => ImageToImage.Run(model, scheduler, image, 0.5, 10));
-        Assert.Contains("img2img supports the samplers", error.Message);
+        var error = Assert.ThrowsAny<DiffuseException>(() => ImageToImage.Run(model, scheduler, image, 0.5, 10));
+        Assert.Contains("cannot start part-way down its timesteps, which image-to-image needs", error.Message);
     }
 }

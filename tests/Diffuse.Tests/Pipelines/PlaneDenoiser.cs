@@ -12,13 +12,13 @@ namespace Diffuse.Tests.Pipelines;
 /// </summary>
 public sealed class PlaneDenoiser(Tensor x0, Tensor e, PredictionType type, Func<double, long?, double>? scale = null) : IDenoiser
 {
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
         using var scope = NewDisposeScope();
         double t = timesteps.to(float64).flatten()[0].item<double>();
         var batch = sample.shape[0];
         var factors = Enumerable.Range(0, (int)batch)
-            .Select(i => (float)(scale?.Invoke(t, classLabels?[i].item<long>()) ?? 1.0)).ToArray();
+            .Select(i => (float)(scale?.Invoke(t, conditioning?.ClassLabels?[i].item<long>()) ?? 1.0)).ToArray();
         var noise = e.unsqueeze(0) * tensor(factors).reshape(batch, 1, 1, 1);
         var output = type switch
         {

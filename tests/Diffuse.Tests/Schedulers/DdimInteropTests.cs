@@ -20,7 +20,7 @@ public sealed class DdimInteropTests
             with { ClipSample = clipSample };
         var run = Fixtures.Load(Fixtures.Expected(file));
         var noise = Fixtures.Load(Fixtures.Expected("noise.safetensors"));
-        using var scheduler = SchedulerFactory.Create("DDIMScheduler", config);
+        using var scheduler = SchedulerRegistry.Create("DDIMScheduler", config);
         try
         {
             scheduler.SetTimesteps(steps);

@@ -12,7 +12,7 @@ public sealed class DpmSolverMultistepInteropTests(ITestOutputHelper output)
     public void Dpm_solver_replay_matches_the_diffusers_trajectory_at_every_step(string file)
     {
         using var run = new RecordedRun(file);
-        using var scheduler = SchedulerFactory.Create(run.SchedulerClass, run.Config);
+        using var scheduler = SchedulerRegistry.Create(run.SchedulerClass, run.Config);
         Assert.IsType<DpmSolverMultistepScheduler>(scheduler);
         scheduler.SetTimesteps(run.Steps);
         Assert.Equal(run.Timesteps, scheduler.Timesteps);

@@ -87,15 +87,15 @@ public sealed class DpmSolverMultistepSchedulerTests
     [Fact]
     public void Unsupported_settings_are_rejected_naming_the_key()
     {
-        Assert.Contains("final_sigmas_type", Assert.Throws<DiffuseException>(() =>
+        Assert.Contains("final_sigmas_type", Assert.ThrowsAny<DiffuseException>(() =>
             new DpmSolverMultistepScheduler(new SchedulerConfig { AlgorithmType = "dpmsolver" })).Message);
-        Assert.Contains("solver_order", Assert.Throws<DiffuseException>(() =>
+        Assert.Contains("solver_order", Assert.ThrowsAny<DiffuseException>(() =>
             new DpmSolverMultistepScheduler(new SchedulerConfig { SolverOrder = 4 })).Message);
-        Assert.Contains("algorithm_type", Assert.Throws<DiffuseException>(() =>
+        Assert.Contains("algorithm_type", Assert.ThrowsAny<DiffuseException>(() =>
             new DpmSolverMultistepScheduler(new SchedulerConfig { AlgorithmType = "sde-dpmsolver++" })).Message);
-        Assert.Contains("use_lu_lambdas", Assert.Throws<DiffuseException>(() =>
+        Assert.Contains("use_lu_lambdas", Assert.ThrowsAny<DiffuseException>(() =>
             new DpmSolverMultistepScheduler(new SchedulerConfig { UseLuLambdas = true })).Message);
-        Assert.Contains("solver_type", Assert.Throws<DiffuseException>(() =>
+        Assert.Contains("solver_type", Assert.ThrowsAny<DiffuseException>(() =>
             new DpmSolverMultistepScheduler(new SchedulerConfig { SolverType = "rk4" })).Message);
     }
 }

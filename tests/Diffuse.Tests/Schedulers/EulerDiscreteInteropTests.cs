@@ -10,7 +10,7 @@ public sealed class EulerDiscreteInteropTests(ITestOutputHelper output)
     public void Euler_replay_matches_the_diffusers_trajectory_at_every_step()
     {
         using var run = new RecordedRun("euler_discrete_20.safetensors");
-        using var scheduler = SchedulerFactory.Create(run.SchedulerClass, run.Config);
+        using var scheduler = SchedulerRegistry.Create(run.SchedulerClass, run.Config);
         Assert.IsType<EulerDiscreteScheduler>(scheduler);
         scheduler.SetTimesteps(run.Steps);
         Assert.Equal(run.Timesteps, scheduler.Timesteps);

@@ -13,7 +13,7 @@ public sealed class ExactDenoiser(float[] target, NoiseSchedule schedule) : IDen
 {
     readonly float[] trainingSigmas = DiscreteSigmas.Training(schedule, rescaledToZeroSnr: false);
 
-    public Tensor Predict(Tensor sample, Tensor timesteps, Tensor? classLabels = null)
+    public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null)
     {
         double t = timesteps.to(float64).flatten()[0].item<double>();
         double sigma = DiscreteSigmas.Interpolate([t], trainingSigmas)[0];

@@ -12,7 +12,7 @@ public sealed class PndmInteropTests(ITestOutputHelper output)
     public void Pndm_replay_matches_the_diffusers_trajectory_at_every_step(string file, int timestepCount)
     {
         using var run = new RecordedRun(file);
-        using var scheduler = SchedulerFactory.Create(run.SchedulerClass, run.Config);
+        using var scheduler = SchedulerRegistry.Create(run.SchedulerClass, run.Config);
         Assert.IsType<PndmScheduler>(scheduler);
         scheduler.SetTimesteps(run.Steps);
         Assert.Equal(timestepCount, scheduler.Timesteps.Length);

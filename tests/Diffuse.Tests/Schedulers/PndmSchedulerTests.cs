@@ -56,9 +56,9 @@ public sealed class PndmSchedulerTests
     public void Too_few_steps_for_the_warm_up_and_sample_prediction_are_rejected()
     {
         using var pndm = new PndmScheduler(new SchedulerConfig());
-        Assert.Contains("skip_prk_steps", Assert.Throws<DiffuseException>(() => pndm.SetTimesteps(3)).Message);
-        Assert.Contains("prediction_type", Assert.Throws<DiffuseException>(() =>
+        Assert.Contains("skip_prk_steps", Assert.ThrowsAny<DiffuseException>(() => pndm.SetTimesteps(3)).Message);
+        Assert.Contains("prediction_type", Assert.ThrowsAny<DiffuseException>(() =>
             new PndmScheduler(new SchedulerConfig { PredictionType = "sample" })).Message);
-        Assert.Throws<DiffuseException>(() => pndm.Step(zeros(1), 0, zeros(1)));
+        Assert.ThrowsAny<DiffuseException>(() => pndm.Step(zeros(1), 0, zeros(1)));
     }
 }

@@ -16,7 +16,7 @@ public sealed class ToyConvergenceTests
 
     static double FinalError(string sampler, SchedulerConfig config, int steps, long seed = 7)
     {
-        using var scheduler = SchedulerFactory.Create(sampler, config);
+        using var scheduler = SchedulerRegistry.Create(sampler, config);
         var model = new ExactDenoiser(Target, scheduler.Schedule);
         using var generator = new Generator().manual_seed(seed);
         using var noise = randn([64, 2], generator: generator);

@@ -115,7 +115,7 @@ public sealed class BetaSchedulesTests
     [Fact]
     public void Unknown_schedule_name_is_a_diffuse_exception_listing_the_choices()
     {
-        var e = Assert.Throws<DiffuseException>(() => BetaSchedules.Make("foo", T, Start, End));
+        var e = Assert.ThrowsAny<DiffuseException>(() => BetaSchedules.Make("foo", T, Start, End));
         Assert.Equal("unknown beta_schedule 'foo' (expected linear, scaled_linear, squaredcos_cap_v2, sigmoid)", e.Message);
     }
 

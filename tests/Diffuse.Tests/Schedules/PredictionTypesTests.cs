@@ -17,7 +17,7 @@ public sealed class PredictionTypesTests
     [Fact]
     public void Unknown_prediction_type_is_rejected_with_the_choices()
     {
-        var e = Assert.Throws<DiffuseException>(() => PredictionTypes.Parse("x0"));
+        var e = Assert.ThrowsAny<DiffuseException>(() => PredictionTypes.Parse("x0"));
         Assert.Equal("unknown prediction_type 'x0' (expected epsilon, sample, v_prediction)", e.Message);
     }
 }

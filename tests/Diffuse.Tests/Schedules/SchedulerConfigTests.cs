@@ -105,7 +105,7 @@ public sealed class SchedulerConfigTests : IDisposable
     public void Missing_file_is_reported_with_its_path()
     {
         string path = Path.Combine(folder, "nope.json");
-        var e = Assert.Throws<DiffuseException>(() => SchedulerConfigJson.Load(path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => SchedulerConfigJson.Load(path));
         Assert.Equal($"scheduler config '{path}' not found", e.Message);
     }
 
@@ -113,7 +113,7 @@ public sealed class SchedulerConfigTests : IDisposable
     public void Text_that_is_not_json_is_reported_with_the_file_name()
     {
         string path = Write("bad.json", "num_train_timesteps = 1000");
-        var e = Assert.Throws<DiffuseException>(() => SchedulerConfigJson.Load(path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => SchedulerConfigJson.Load(path));
         Assert.StartsWith($"{path}: not a valid scheduler config", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
@@ -122,7 +122,7 @@ public sealed class SchedulerConfigTests : IDisposable
     public void A_value_of_the_wrong_type_is_reported_with_the_file_name()
     {
         string path = Write("wrong.json", """{"num_train_timesteps": "many"}""");
-        var e = Assert.Throws<DiffuseException>(() => SchedulerConfigJson.Load(path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => SchedulerConfigJson.Load(path));
         Assert.StartsWith($"{path}: not a valid scheduler config", e.Message);
     }
 
@@ -130,7 +130,7 @@ public sealed class SchedulerConfigTests : IDisposable
     public void Unknown_beta_schedule_is_reported_with_the_file_name_and_the_choices()
     {
         string path = Write("foo.json", """{"beta_schedule": "foo"}""");
-        var e = Assert.Throws<DiffuseException>(() => SchedulerConfigJson.Load(path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => SchedulerConfigJson.Load(path));
         Assert.Equal($"{path}: unknown beta_schedule 'foo' (expected linear, scaled_linear, squaredcos_cap_v2, sigmoid)", e.Message);
     }
 
@@ -140,22 +140,22 @@ public sealed class SchedulerConfigTests : IDisposable
     public void Non_positive_num_train_timesteps_is_rejected(int t)
     {
         string path = Write("t.json", $$"""{"num_train_timesteps": {{t}}}""");
-        var e = Assert.Throws<DiffuseException>(() => SchedulerConfigJson.Load(path));
+        var e = Assert.ThrowsAny<DiffuseException>(() => SchedulerConfigJson.Load(path));
         Assert.Equal($"{path}: num_train_timesteps must be positive, got {t}", e.Message);
     }
 
     [Fact]
     public void Unknown_prediction_type_and_spacing_are_rejected()
     {
-        Assert.Throws<DiffuseException>(() => SchedulerConfigJson.Parse("""{"prediction_type": "x0"}"""));
-        Assert.Throws<DiffuseException>(() => SchedulerConfigJson.Parse("""{"timestep_spacing": "even"}"""));
-        Assert.Throws<DiffuseException>(() => SchedulerConfigJson.Parse("null"));
+        Assert.ThrowsAny<DiffuseException>(() => SchedulerConfigJson.Parse("""{"prediction_type": "x0"}"""));
+        Assert.ThrowsAny<DiffuseException>(() => SchedulerConfigJson.Parse("""{"timestep_spacing": "even"}"""));
+        Assert.ThrowsAny<DiffuseException>(() => SchedulerConfigJson.Parse("null"));
     }
 
     [Fact]
     public void Trained_betas_must_have_one_value_per_timestep()
     {
-        var e = Assert.Throws<DiffuseException>(() =>
+        var e = Assert.ThrowsAny<DiffuseException>(() =>
             SchedulerConfigJson.Parse("""{"num_train_timesteps": 3, "trained_betas": [0.1, 0.2]}""", "cfg"));
         Assert.Equal("cfg: trained_betas has 2 values but num_train_timesteps is 3", e.Message);
     }

@@ -1,3 +1,4 @@
+using Diffuse.Pipelines;
 using Diffuse.Data;
 using Diffuse.Folders;
 using Diffuse.Models;
@@ -21,9 +22,11 @@ public sealed class ShippedModelTests
     [Fact]
     public void Shipped_weights_predict_the_noise_of_real_images()
     {
-        var (module, schedulerConfig) = PipelineFolder.Load(Folder);
-        using var model = Assert.IsType<UNet2DModel>(module);
-        Assert.Equal(10, model.Config.NullClass);
+        using var pipeline = DiffusionPipeline.Load(Folder);
+        var classConditional = Assert.IsType<ClassConditionalPipeline>(pipeline);
+        Assert.Equal(10, classConditional.NullClass);
+        var model = classConditional.UNet;
+        var schedulerConfig = pipeline.SchedulerConfig;
         using var untrained = new UNet2DModel(model.Config);
         using var data = DatasetLoader.Load(DatasetLoader.FashionMnist, 28);
         using var scope = NewDisposeScope();
@@ -34,7 +37,7 @@ public sealed class ShippedModelTests
         var noise = randn(x0.shape, generator: gen);
         var t = full(64, 500L, dtype: ScalarType.Int64);
         var xt = schedule.AddNoise(x0, noise, t);
-        var nullLabels = full(64, 10L, dtype: ScalarType.Int64);
+        var nullLabels = new Conditioning { ClassLabels = full(64, 10L, dtype: ScalarType.Int64) };
         double trained = (model.Predict(xt, t, nullLabels) - noise).square().mean().item<float>();
         double random = (untrained.Predict(xt, t, nullLabels) - noise).square().mean().item<float>();
         Assert.True(trained < 0.15, $"trained ε MSE {trained}");

@@ -1,3 +1,4 @@
+using Diffuse.Pipelines;
 using Diffuse.Data;
 using Diffuse.Folders;
 using Diffuse.Evaluation;
@@ -23,12 +24,14 @@ public sealed class ShippedSuperResolutionTests
     [Fact]
     public void Shipped_model_beats_bicubic_upsampling_and_an_untrained_copy_does_not()
     {
-        var (module, schedulerConfig) = PipelineFolder.Load(Folder);
-        using var model = Assert.IsType<UNet2DModel>(module);
-        Assert.Equal(2, model.Config.SuperresScale);
+        using var pipeline = DiffusionPipeline.Load(Folder);
+        var superResolution = Assert.IsType<SuperResolutionPipeline>(pipeline);
+        Assert.Equal(2, superResolution.Scale);
+        var model = superResolution.UNet;
+        var schedulerConfig = pipeline.SchedulerConfig;
         using var untrained = new UNet2DModel(model.Config);
         using var data = DatasetLoader.Load(DatasetLoader.FashionMnist, 28);
-        IScheduler NewScheduler() => SchedulerFactory.Create("ddim", schedulerConfig);
+        IScheduler NewScheduler() => SchedulerRegistry.Create("ddim", schedulerConfig);
         using var trained = SuperResolutionEvaluation.Run(model, NewScheduler, data.Data, 2, 32, 32, 10, seed: 0);
         using var random = SuperResolutionEvaluation.Run(untrained, NewScheduler, data.Data, 2, 32, 32, 10, seed: 0);
         double modelPsnr = trained.ModelPsnr.Average(), bicubicPsnr = trained.BicubicPsnr.Average();

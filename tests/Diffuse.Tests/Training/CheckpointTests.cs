@@ -16,9 +16,9 @@ public sealed class CheckpointTests
         var config = ModelPresets.UNet(ModelPresets.Tiny, 1, 28);
         using var model = new UNet2DModel(config);
         var scheduler = new Diffuse.Schedules.SchedulerConfig { ClassName = "DDPMScheduler", BetaSchedule = "squaredcos_cap_v2" };
-        PipelineFolder.Save(temp.Path, model, scheduler);
+        TestPipelines.Save(temp.Path, model, scheduler);
 
-        var (loaded, loadedScheduler) = PipelineFolder.Load(temp.Path);
+        var contents9 = PipelineFolder.Read(temp.Path); var loaded = contents9.Network; var loadedScheduler = contents9.Scheduler;
         using var _ = loaded;
         Assert.Equal(config.ToJson(), ((UNet2DModel)loaded).Config.ToJson());
         Assert.Equal("squaredcos_cap_v2", loadedScheduler.BetaSchedule);
@@ -44,7 +44,7 @@ public sealed class CheckpointTests
         Directory.CreateDirectory(Path.Combine(temp.Path, "checkpoint-000006" + FolderSwap.TempMarker + "dead"));
 
         Assert.Equal(good, TrainingCheckpoint.Latest(temp.Path));
-        var (model, _) = PipelineFolder.Load(good);
+        var contents10 = PipelineFolder.Read(good); var model = contents10.Network;
         model.Dispose();
         var resumed = new TrainingRun(temp.Path).Resume(6, CancellationToken.None);
         Assert.Equal(6, resumed.Step);

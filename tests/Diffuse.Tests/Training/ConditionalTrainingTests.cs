@@ -1,3 +1,6 @@
+using static TorchSharp.torch;
+using Diffuse.Schedules;
+using Diffuse.Pipelines;
 using Diffuse.Folders;
 using Diffuse.Models;
 using Diffuse.Training;
@@ -19,26 +22,27 @@ public sealed class ConditionalTrainingTests
         var outcome = new TrainingRun(temp.Path).Start(config, CancellationToken.None);
         Assert.True(outcome.Finished);
 
-        var (model, _) = PipelineFolder.Load(outcome.ModelFolder!);
-        using var _model = model;
-        var unet = Assert.IsType<UNet2DModel>(model);
+        using var pipeline = DiffusionPipeline.Load(outcome.ModelFolder!);
+        var classConditional = Assert.IsType<ClassConditionalPipeline>(pipeline);
+        var unet = classConditional.UNet;
         Assert.Equal(11, unet.Config.NumClassEmbeds);
-        Assert.Equal(10, unet.Config.NullClass);
+        Assert.Equal(10, classConditional.NullClass);
         Assert.True(unet.IsClassConditional);
     }
 
     [Fact]
     public void Conditioning_on_unlabelled_data_is_refused()
     {
-        var error = Assert.Throws<DiffuseException>(() => TrainingSetup.Prepare(new TrainConfig { Data = "moons", Conditional = true }));
-        Assert.Contains("--conditional", error.Message);
+        var error = Assert.ThrowsAny<DiffuseException>(() => TrainingSetup.Prepare(new TrainConfig { Data = "moons", Conditional = true }));
+        Assert.Equal("conditional", Assert.IsType<DiffuseArgumentException>(error).ParameterName);
     }
 
     [Fact]
-    public void A_null_class_outside_the_embeddings_is_a_config_error()
+    public void A_null_class_outside_the_embeddings_is_refused()
     {
-        var config = ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10) with { NullClass = 11 };
-        var error = Assert.Throws<DiffuseException>(() => config.Validate());
+        manual_seed(0);
+        using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
+        var error = Assert.ThrowsAny<DiffuseException>(() => new ClassConditionalPipeline(unet, new SchedulerConfig(), nullClass: 11));
         Assert.Contains("null_class", error.Message);
     }
 }

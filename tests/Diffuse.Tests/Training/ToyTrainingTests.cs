@@ -25,8 +25,9 @@ public sealed class ToyTrainingTests(ITestOutputHelper output)
     public void Eight_gaussians_are_learned_in_seconds()
     {
         var config = TrainConfig.ForData("gaussians8") with { Steps = 1500, SampleEvery = 0, CheckpointEvery = 0 };
-        var (data, createModel) = TrainingSetup.Prepare(config);
-        using var trainer = new Trainer(config, data, createModel);
+        var plan = TrainingSetup.Prepare(config);
+        var data = plan.Data;
+        using var trainer = new Trainer(config, plan);
         double untrained = DistanceToData(trainer, "gaussians8");
         while (trainer.Step < config.Steps) trainer.TrainStep();
         double trained = DistanceToData(trainer, "gaussians8");

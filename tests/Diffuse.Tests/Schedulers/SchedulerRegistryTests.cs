@@ -3,7 +3,7 @@ using Diffuse.Schedules;
 
 namespace Diffuse.Tests.Schedulers;
 
-public sealed class SchedulerFactoryTests
+public sealed class SchedulerRegistryTests
 {
     [Theory]
     [InlineData("ddpm", typeof(DdpmScheduler), "DDPMScheduler")]
@@ -27,7 +27,7 @@ public sealed class SchedulerFactoryTests
     [InlineData("plms", typeof(PndmScheduler), "PNDMScheduler")]
     public void Creates_schedulers_by_sampler_or_diffusers_class_name(string name, Type type, string className)
     {
-        using var scheduler = SchedulerFactory.Create(name, new SchedulerConfig { ClassName = "DDPMScheduler" });
+        using var scheduler = SchedulerRegistry.Create(name, new SchedulerConfig { ClassName = "DDPMScheduler" });
         Assert.IsType(type, scheduler);
         Assert.Equal(className, scheduler.Config.ClassName);
     }
@@ -35,8 +35,8 @@ public sealed class SchedulerFactoryTests
     [Fact]
     public void Plms_skips_the_runge_kutta_steps_and_pndm_keeps_them()
     {
-        using var plms = SchedulerFactory.Create("plms", new SchedulerConfig());
-        using var pndm = SchedulerFactory.Create("pndm", new SchedulerConfig());
+        using var plms = SchedulerRegistry.Create("plms", new SchedulerConfig());
+        using var pndm = SchedulerRegistry.Create("pndm", new SchedulerConfig());
         plms.SetTimesteps(20);
         pndm.SetTimesteps(20);
         Assert.True(plms.Config.SkipPrkSteps);
@@ -48,8 +48,8 @@ public sealed class SchedulerFactoryTests
     public void Dpm_plus_plus_pins_the_data_prediction_algorithm()
     {
         var config = new SchedulerConfig { AlgorithmType = "dpmsolver", FinalSigmasType = "sigma_min" };
-        using var plusPlus = SchedulerFactory.Create("dpm++", config);
-        using var asConfigured = SchedulerFactory.Create("dpmsolver_multistep", config);
+        using var plusPlus = SchedulerRegistry.Create("dpm++", config);
+        using var asConfigured = SchedulerRegistry.Create("dpmsolver_multistep", config);
         Assert.Equal("dpmsolver++", plusPlus.Config.AlgorithmType);
         Assert.Equal("dpmsolver", asConfigured.Config.AlgorithmType);
     }
@@ -57,9 +57,10 @@ public sealed class SchedulerFactoryTests
     [Fact]
     public void Unknown_sampler_is_rejected_with_the_choices()
     {
-        var e = Assert.Throws<DiffuseException>(() => SchedulerFactory.Create("x", new SchedulerConfig()));
+        var e = Assert.Throws<DiffuseArgumentException>(() => SchedulerRegistry.Create("x", new SchedulerConfig()));
+        Assert.Equal("scheduler", e.ParameterName);
         Assert.Equal(
-            "unknown sampler 'x' (expected ddpm, ddim, dpm++, dpmsolver++, dpmsolver_multistep, euler, euler_a, euler_ancestral, heun, pndm, plms, "
+            "scheduler 'x' is unknown (expected ddpm, ddim, dpm++, dpmsolver++, dpmsolver_multistep, euler, euler_a, euler_ancestral, heun, pndm, plms, "
             + "or a diffusers class name: DDPMScheduler, DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler, "
             + "EulerAncestralDiscreteScheduler, HeunDiscreteScheduler, PNDMScheduler)",
             e.Message);
@@ -68,10 +69,10 @@ public sealed class SchedulerFactoryTests
     [Fact]
     public void From_config_uses_the_class_name()
     {
-        using var scheduler = SchedulerFactory.FromConfig(new SchedulerConfig { ClassName = "DDIMScheduler" });
+        using var scheduler = SchedulerRegistry.FromConfig(new SchedulerConfig { ClassName = "DDIMScheduler" });
         Assert.IsType<DdimScheduler>(scheduler);
-        using var euler = SchedulerFactory.FromConfig(new SchedulerConfig { ClassName = "EulerDiscreteScheduler" });
+        using var euler = SchedulerRegistry.FromConfig(new SchedulerConfig { ClassName = "EulerDiscreteScheduler" });
         Assert.IsType<EulerDiscreteScheduler>(euler);
-        Assert.Throws<DiffuseException>(() => SchedulerFactory.FromConfig(new SchedulerConfig()));
+        Assert.ThrowsAny<DiffuseException>(() => SchedulerRegistry.FromConfig(new SchedulerConfig()));
     }
 }

@@ -1,0 +1,222 @@
+using System.Text.Json.Nodes;
+using Diffuse.Folders;
+using Diffuse.Models;
+using Diffuse.Schedulers;
+using Diffuse.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffuse.Pipelines;
+
+/// <summary>
+/// The front door, as diffusers' <c>DiffusionPipeline</c>: <see cref="Load"/> reads a folder's
+/// <c>model_index.json</c> and returns the typed pipeline its <c>_class_name</c> names, holding the components
+/// (the denoising network, the scheduler config); <see cref="Generate"/> is the visible loop with options, a
+/// per-step callback and cancellation. What kind of model it is, is answered here once, by the pipeline's class.
+/// </summary>
+public abstract class DiffusionPipeline : IDisposable
+{
+    protected DiffusionPipeline(nn.Module network, SchedulerConfig schedulerConfig, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    {
+        if (network is not IDenoiser denoiser) throw new DiffuseException($"a {network.GetType().Name} is not a denoising network");
+        Network = network;
+        SchedulerConfig = schedulerConfig;
+        // Without a device, the pipeline runs where the network already is.
+        var current = network.parameters().FirstOrDefault()?.device ?? CPU;
+        Device = device ?? current;
+        if (current.type != Device.type || current.index != Device.index) Network.to(Device);
+        DType = dtype;
+        // The cast sits next to the network, so guidance mixes its two predictions in float32.
+        Denoiser = dtype == ScalarType.Float32 ? denoiser : new ReducedPrecisionDenoiser(network, dtype);
+    }
+
+    /// <summary>Loads the pipeline a folder holds (a pipeline folder, a training run's folder, or a bare model folder).</summary>
+    /// <param name="device">where the network runs (default: the CPU); see <see cref="Devices.Parse"/>.</param>
+    /// <param name="dtype">the float type the network runs in: float32, bfloat16 or float16 (diffusers' <c>torch_dtype</c>).</param>
+    public static DiffusionPipeline Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32) =>
+        PipelineRegistry.Create(PipelineFolder.Read(path, device), device, dtype);
+
+    /// <summary>The denoising network (UNet2DModel, ToyMlp, ...), on <see cref="Device"/>.</summary>
+    public nn.Module Network { get; }
+
+    /// <summary>The network as the sampling loop calls it (in <see cref="DType"/> when that is not float32).</summary>
+    public IDenoiser Denoiser { get; }
+
+    public SchedulerConfig SchedulerConfig { get; }
+
+    public Device Device { get; }
+
+    public ScalarType DType { get; }
+
+    /// <summary><c>model_index.json</c>'s <c>_class_name</c> for this pipeline.</summary>
+    public abstract string ClassName { get; }
+
+    /// <summary>One sample's shape: [C, H, W] for images, [D] for points.</summary>
+    public abstract long[] SampleShape { get; }
+
+    /// <summary>True for pipelines that make samples from noise alone (false for super-resolution, which needs an image).</summary>
+    public virtual bool GeneratesFromNoise => true;
+
+    /// <summary>The number of classes a class-conditional pipeline knows (0 … ClassCount − 1); null for the others.</summary>
+    public virtual int? ClassCount => null;
+
+    /// <summary>True when samples are images [C, H, W] (image-to-image and inpainting need that).</summary>
+    public bool MakesImages => SampleShape.Length == 3;
+
+    /// <summary>The pipeline's own settings, written into <c>model_index.json</c> beside the components.</summary>
+    protected virtual IReadOnlyDictionary<string, JsonNode> Settings => new Dictionary<string, JsonNode>();
+
+    /// <summary>Rows a person reads to know what the pipeline is (for <c>diffuse info</c>).</summary>
+    public virtual IReadOnlyList<(string Name, string Value)> Describe() =>
+        [("pipeline", ClassName), .. (Network as IDiffusersModel)?.Describe() ?? []];
+
+    /// <summary>Samples from noise (Ho et al. 2020, Algorithm 2, with the chosen scheduler).</summary>
+    public GenerationResult Generate(GenerationOptions options, Action<DenoisingStep>? onStep = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        RefuseUnlessFromNoise("generate from noise");
+        using var scheduler = CreateScheduler(options);
+        using var generator = new Generator().manual_seed(options.Seed);
+        int count = (int?)options.InitialNoise?.shape[0] ?? options.Count ?? DefaultCount(options);
+        var conditioning = Condition(options, count, editing: false);
+        using var noise = StartingNoise(options, count, generator);
+        var denoiser = Guided(scheduler, conditioning, options.GuidanceScale);
+        var samples = DenoisingLoop.Run(denoiser, scheduler, noise, options.Steps, generator, onStep: onStep, cancellationToken: cancellationToken);
+        return new GenerationResult(ToCpu(samples), conditioning.Columns, scheduler.Config.ClassName ?? "");
+    }
+
+    /// <summary>SDEdit (Meng et al. 2021): <paramref name="image"/> [B, C, H, W] in [−1, 1], noised to <paramref name="strength"/> and denoised.</summary>
+    public Tensor ImageToImage(Tensor image, double strength, GenerationOptions options, Action<DenoisingStep>? onStep = null,
+                               CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        RefuseUnlessFromNoise("edit images");
+        CheckImage(image, "image");
+        using var scheduler = CreateScheduler(options);
+        using var generator = new Generator().manual_seed(options.Seed);
+        var denoiser = Guided(scheduler, Condition(options, (int)image.shape[0], editing: true), options.GuidanceScale);
+        using var onDevice = OnDevice(image);
+        return ToCpu(Pipelines.ImageToImage.Run(denoiser, scheduler, onDevice, strength, options.Steps, generator, onStep: onStep,
+                                                 cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Fills the pixels where <paramref name="mask"/> is 0 and keeps those where it is 1 (RePaint's convention): by
+    /// replacement with any sampler that can start part-way, or by RePaint's resampling (DDPM) when
+    /// <paramref name="rePaint"/> is given.
+    /// </summary>
+    public Tensor Inpaint(Tensor image, Tensor mask, GenerationOptions options, RePaintSchedule? rePaint = null,
+                          Action<DenoisingStep>? onStep = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        RefuseUnlessFromNoise("inpaint");
+        CheckImage(image, "image");
+        if (rePaint is not null && options.Scheduler is { } name && !SchedulerRegistry.Create(name, SchedulerConfig).Config.ClassName!.Equals(DdpmScheduler.DiffusersClassName))
+            throw new DiffuseArgumentException("scheduler", $"RePaint resamples with DDPM (got {name}); use replacement for other samplers");
+        using var scheduler = rePaint is null ? CreateScheduler(options) : CreateScheduler(options with { Scheduler = "ddpm" });
+        using var generator = new Generator().manual_seed(options.Seed);
+        var denoiser = Guided(scheduler, Condition(options, (int)image.shape[0], editing: true), options.GuidanceScale);
+        using var onDevice = OnDevice(image);
+        using var maskOnDevice = OnDevice(mask);
+        var filled = rePaint is null
+            ? Inpainting.Replace(denoiser, scheduler, onDevice, maskOnDevice, options.Steps, generator, onStep: onStep, cancellationToken: cancellationToken)
+            : Inpainting.RePaint(denoiser, (DdpmScheduler)scheduler, onDevice, maskOnDevice, options.Steps, rePaint.Jump, rePaint.Resample,
+                                 generator, onStep: onStep, cancellationToken: cancellationToken);
+        return ToCpu(filled);
+    }
+
+    /// <summary>
+    /// The denoiser a loop of <paramref name="count"/> samples calls for these options: conditioned, and guided when
+    /// the options ask for it. For editing (image-to-image, inpainting, inversion) a class-conditional model takes
+    /// one class or none (its unconditional mode).
+    /// </summary>
+    public IDenoiser DenoiserFor(GenerationOptions options, int count, bool editing) =>
+        Condition(options, count, editing).Apply(Denoiser, options.GuidanceScale);
+
+    /// <summary>
+    /// The scheduler the options name (or the folder's own), with η set when asked for, and x̂₀ clipping off with
+    /// <see cref="GenerationOptions.NoClip"/>.
+    /// </summary>
+    public IScheduler CreateScheduler(GenerationOptions options)
+    {
+        var config = options.NoClip ? DdimInversion.Unclipped(SchedulerConfig) : SchedulerConfig;
+        var scheduler = SchedulerRegistry.Create(options.Scheduler ?? SchedulerConfig.ClassName ?? DdpmScheduler.DiffusersClassName, config);
+        if (options.Eta is double eta)
+        {
+            if (scheduler is not IStochasticScheduler stochastic)
+            {
+                scheduler.Dispose();
+                throw new DiffuseArgumentException("eta", $"applies to the ddim and euler_a schedulers only (this one is {config.ClassName})");
+            }
+            stochastic.Eta = eta;
+        }
+        return scheduler;
+    }
+
+    /// <summary>Writes the pipeline in diffusers' layout (files written atomically; see <see cref="Formats.FolderSwap"/> for a whole-folder swap).</summary>
+    public void Save(string folder) => PipelineFolder.Save(folder, ClassName, Settings, Network, SchedulerConfig);
+
+    /// <summary>Samples per call when the options give no count.</summary>
+    protected virtual int DefaultCount(GenerationOptions options) => 64;
+
+    /// <summary>The conditioning of <paramref name="count"/> samples. An unconditional pipeline refuses classes and guidance.</summary>
+    protected virtual SampleConditioning Condition(GenerationOptions options, int count, bool editing)
+    {
+        if (options.Classes is not null) throw new DiffuseArgumentException("classes", $"applies to class-conditional models only; this {ClassName} has no classes");
+        if (options.GuidanceScale != 1) throw new DiffuseArgumentException("guidance_scale", $"needs a conditional model; this {ClassName} is unconditional");
+        return SampleConditioning.None;
+    }
+
+    protected void RefuseUnlessFromNoise(string what)
+    {
+        if (!GeneratesFromNoise) throw new DiffuseException($"a {ClassName} cannot {what}: it needs an image to start from");
+    }
+
+    IDenoiser Guided(IScheduler scheduler, SampleConditioning conditioning, double guidanceScale)
+    {
+        var denoiser = conditioning.Apply(Denoiser, guidanceScale);
+        // Guided ε̂ overshoots; with x̂₀ clipped, DDIM must re-derive ε̂ from the clipped x̂₀ (GLIDE's choice, diffusers'
+        // use_clipped_model_output) or x_t drifts off the data (docs/control.md).
+        if (denoiser is ClassifierFreeGuidance { IsGuided: true } && scheduler is IClippedModelOutputScheduler clipped)
+            clipped.UseClippedModelOutput = true;
+        return denoiser;
+    }
+
+    Tensor StartingNoise(GenerationOptions options, int count, Generator generator)
+    {
+        if (options.InitialNoise is not { } given)
+            return randn([count, .. SampleShape], generator: generator).to(Device);
+        if (!given.shape.Skip(1).SequenceEqual(SampleShape))
+            throw new DiffuseArgumentException("initial_noise", $"is [{string.Join(", ", given.shape)}] but this model's samples are [N, {string.Join(", ", SampleShape)}]");
+        return OnDevice(given.to(float32));
+    }
+
+    void CheckImage(Tensor image, string name)
+    {
+        if (!MakesImages) throw new DiffuseArgumentException(name, $"cannot be used: this {ClassName} makes {SampleShape.Length}-D points, not images");
+        if (image.dim() != 4 || !image.shape.Skip(1).SequenceEqual(SampleShape))
+            throw new DiffuseArgumentException(name, $"is [{string.Join(", ", image.shape)}] but this model makes [N, {string.Join(", ", SampleShape)}] images");
+    }
+
+    /// <summary>A new handle on <paramref name="input"/> moved to <see cref="Device"/>, never the caller's own (the caller keeps and disposes that).</summary>
+    protected Tensor OnDevice(Tensor input)
+    {
+        var moved = input.to(Device);
+        return ReferenceEquals(moved, input) ? input.alias() : moved;
+    }
+
+    /// <summary>Takes over <paramref name="samples"/>: float32 on the CPU, the one form results leave a pipeline in.</summary>
+    protected static Tensor ToCpu(Tensor samples)
+    {
+        if (samples.device.type == DeviceType.CPU && samples.dtype == float32) return samples;
+        var moved = samples.to(float32).cpu();
+        samples.Dispose();
+        return moved;
+    }
+
+    public virtual void Dispose()
+    {
+        Network.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
