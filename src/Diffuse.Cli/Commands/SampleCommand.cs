@@ -3,6 +3,7 @@ using Diffuse.Data;
 using Diffuse.IO;
 using Diffuse.Models;
 using Diffuse.Pipelines;
+using Diffuse.Plots;
 using Diffuse.Schedulers;
 using Spectre.Console;
 using Spectre.Console.Cli;

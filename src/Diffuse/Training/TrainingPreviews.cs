@@ -1,6 +1,7 @@
 using Diffuse.Data;
 using Diffuse.Models;
 using Diffuse.Pipelines;
+using Diffuse.Plots;
 using Diffuse.Schedulers;
 using static TorchSharp.torch;
 
