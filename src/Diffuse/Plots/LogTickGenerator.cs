@@ -12,8 +12,9 @@ namespace Diffuse.Plots;
 /// </summary>
 public sealed class LogTickGenerator : ITickGenerator
 {
-    // From dense to sparse; the closest pair in each set is 9→10, 2→3, 1→2 (and 5→10), 1→10.
-    private static readonly int[][] MantissaSets = [[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 5], [1, 2, 5], [1]];
+    // From dense to sparse; the closest pair in each set is 9→10, 5→6, 2→3, 1→2 (and 5→10), 1→10.
+    private static readonly int[][] MantissaSets =
+        [[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 5, 6, 8], [1, 2, 3, 5], [1, 2, 5], [1]];
     private static readonly int[] AllMantissas = MantissaSets[0];
 
     public Tick[] Ticks { get; private set; } = [];

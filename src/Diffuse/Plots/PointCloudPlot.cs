@@ -1,4 +1,5 @@
 using ScottPlot;
+using ScottPlot.TickGenerators;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +45,10 @@ public static class PointCloudPlot
             ShowLegendAbove(plot);
         }
         plot.Axes.SetLimits(-e, e, -e, e);
+        // Labels about 40 pixels apart on both axes, so both get the same spacing (left alone, ScottPlot
+        // packs the y axis tighter, its labels being lower than they are wide).
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { MinimumTickSpacing = 30 };
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { MinimumTickSpacing = 30 };
         plot.Layout.Fixed(Margins);
         PlotPng.Save(plot, path, size, size);
     }

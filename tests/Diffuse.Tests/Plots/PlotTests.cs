@@ -174,14 +174,17 @@ public sealed class PlotTests
     }
 
     [Fact]
-    public void Log_ticks_thin_out_over_many_decades_and_turn_linear_in_a_narrow_range()
+    public void Log_ticks_thin_out_over_many_decades_fill_in_over_one_and_turn_linear_in_a_narrow_range()
     {
         var wide = LogTickGenerator.Generate(-8, 0, pixels: 100, minSpacing: 24);
+        // 0.72 decades on 340 pixels: 5 → 6 is 37 pixels, 9 → 10 would be 22.
+        var medium = LogTickGenerator.Generate(Math.Log10(0.25), Math.Log10(1.3), pixels: 340, minSpacing: 24);
         var narrow = LogTickGenerator.Generate(Math.Log10(0.055), Math.Log10(0.065), pixels: 300, minSpacing: 24);
 
         // 12.5 pixels a decade: every second decade.
         Assert.Equal(new[] { "1e-8", "1e-6", "0.0001", "0.01", "1" }, wide.Where(t => t.IsMajor).Select(t => t.Label));
         Assert.DoesNotContain(wide, t => !t.IsMajor);
+        Assert.Equal(new[] { "0.3", "0.4", "0.5", "0.6", "0.8", "1" }, medium.Where(t => t.IsMajor).Select(t => t.Label));
         var values = narrow.Where(t => t.IsMajor).Select(t => double.Parse(t.Label, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.InRange(values.Count, 3, 13);
         Assert.All(values, v => Assert.InRange(v, 0.055, 0.065));
