@@ -1,4 +1,5 @@
 using Diffuse.Data;
+using Diffuse.Plots;
 using static TorchSharp.torch;
 
 namespace Diffuse.Pipelines;

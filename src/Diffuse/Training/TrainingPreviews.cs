@@ -1,5 +1,6 @@
 using Diffuse.Data;
 using Diffuse.Pipelines;
+using Diffuse.Plots;
 using static TorchSharp.torch;
 
 namespace Diffuse.Training;

@@ -6,6 +6,7 @@ using Diffuse.Runtime;
 using Diffuse.Schedulers;
 using Diffuse.Schedules;
 using Diffuse.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Pipelines;
@@ -121,7 +122,7 @@ public sealed class DiffusionPipelineTests : IDisposable
         var guided = new ClassifierFreeGuidance(unet, new Conditioning { ClassLabels = tensor(new long[] { 1, 1, 3, 3 }) },
                                                 new Conditioning { ClassLabels = tensor(new long[] { 4, 4, 4, 4 }) }, guidanceScale: 3);
         var expected = DenoisingLoop.Run(guided, scheduler, noise, 3, generator);
-        Assert.True(result.Samples.equal(expected).item<bool>(), "Generate must be exactly the guided DDIM loop");
+        Assert.True(result.Samples.eq(expected).all().item<bool>(), "Generate must be exactly the guided DDIM loop");
     }
 
     [Fact]
