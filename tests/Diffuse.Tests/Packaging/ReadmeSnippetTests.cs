@@ -46,10 +46,44 @@ public sealed class ReadmeSnippetTests
         Dotnet(root, none, "pack", "src/Diffuse", "-c", "Release", "--no-restore", "-o", feed, $"-p:PackageVersion={version}");
 
         // The machine's package cache, read-only, as a fallback folder: libtorch (~0.5 GB) is used where it lies, and
-        // the new Diffuse package goes to a cache of the test's own. Sources: the feed, plus the machine's (inherited).
+        // the new Diffuse package goes to a cache of the test's own (NUGET_PACKAGES, which wins over any config).
         var machineCache = Dotnet(root, none, "nuget", "locals", "global-packages", "--list").Output
             .Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("global-packages:", StringComparison.Ordinal))["global-packages:".Length..].Trim();
+        Assert.Contains(packages, p => p.Id == "Diffuse");
+        var references = packages.Select(p => (p.Id, p.Id == "Diffuse" ? version
+            : p.Version ?? throw new InvalidOperationException($"README: give {p.Id} a --version, as `dotnet add package` would otherwise take the newest")));
+        WriteConsoleApp(app, feed, machineCache, references, program);
         var ownCache = temp.File("packages");
+        var ownCacheOnly = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = ownCache };
+        Dotnet(app, ownCacheOnly, "build", "-c", "Release");
+        Assert.True(Directory.Exists(Path.Combine(ownCache, "diffuse", version)), $"Diffuse {version} was not restored from the feed\n" + string.Join("\n", log));
+        // The package's build targets (the libstdc++ fix) joined the build; on Debian 12 the run below needs them.
+        var imports = File.ReadAllText(Path.Combine(app, "obj", "QuickStart.csproj.nuget.g.targets"));
+        Assert.Contains($"diffuse/{version}/buildTransitive/Diffuse.targets", imports);
+
+        var output = Path.Combine(root, OutputFile);
+        var outputFolder = Path.GetDirectoryName(output)!;
+        bool folderExisted = Directory.Exists(outputFolder);   // not in a fresh clone
+        if (File.Exists(output)) File.Delete(output);
+        try
+        {
+            Dotnet(root, none, Path.Combine(app, "bin", "Release", "net10.0", "QuickStart.dll"));
+            Assert.True(File.Exists(output), $"{output} was not written\n" + string.Join("\n", log));
+            using var image = ImageDecoder.Decode(output, 3);
+            Assert.Equal([1, 3, ExpectedHeight, ExpectedWidth], image.shape);
+        }
+        finally
+        {
+            if (File.Exists(output)) File.Delete(output);
+            if (!folderExisted && Directory.Exists(outputFolder) && !Directory.EnumerateFileSystemEntries(outputFolder).Any())
+                Directory.Delete(outputFolder);
+        }
+    }
+
+    /// <summary>A console app as `dotnet new console` + `dotnet add package` would leave it, with a nuget.config
+    /// that adds the feed to the machine's sources and takes packages the machine already has from its cache.</summary>
+    static void WriteConsoleApp(string app, string feed, string machineCache, IEnumerable<(string Id, string Version)> references, string program)
+    {
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -64,12 +98,7 @@ public sealed class ReadmeSnippetTests
         // Nothing from folders above the temp folder (a stray Directory.Build.props in /tmp) joins the build.
         File.WriteAllText(Path.Combine(app, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(app, "Directory.Build.targets"), "<Project />");
-        var references = string.Join("\n", packages.Select(p =>
-        {
-            var v = p.Id == "Diffuse" ? version : p.Version ?? throw new InvalidOperationException($"README: give {p.Id} a --version");
-            return $"""    <PackageReference Include="{p.Id}" Version="{v}" />""";
-        }));
-        Assert.Contains(packages, p => p.Id == "Diffuse");
+        var items = string.Join("\n", references.Select(r => $"""    <PackageReference Include="{r.Id}" Version="{r.Version}" />"""));
         File.WriteAllText(Path.Combine(app, "QuickStart.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -79,31 +108,10 @@ public sealed class ReadmeSnippetTests
                 <Nullable>enable</Nullable>
               </PropertyGroup>
               <ItemGroup>
-            {references}
+            {items}
               </ItemGroup>
             </Project>
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), program);
-
-        var ownCacheOnly = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = ownCache };
-        Dotnet(app, ownCacheOnly, "build", "-c", "Release");
-        Assert.True(Directory.Exists(Path.Combine(ownCache, "diffuse", version)), $"Diffuse {version} was not restored from the feed\n" + string.Join("\n", log));
-        // The package's build targets (the libstdc++ fix) joined the build; on Debian 12 the run below needs them.
-        var imports = File.ReadAllText(Path.Combine(app, "obj", "QuickStart.csproj.nuget.g.targets"));
-        Assert.Contains($"diffuse/{version}/buildTransitive/Diffuse.targets", imports);
-
-        var output = Path.Combine(root, OutputFile);
-        File.Delete(output);
-        try
-        {
-            Dotnet(root, none, Path.Combine(app, "bin", "Release", "net10.0", "QuickStart.dll"));
-            Assert.True(File.Exists(output), $"{output} was not written\n" + string.Join("\n", log));
-            using var image = ImageDecoder.Decode(output, 3);
-            Assert.Equal([1, 3, ExpectedHeight, ExpectedWidth], image.shape);
-        }
-        finally
-        {
-            File.Delete(output);
-        }
     }
 }
