@@ -31,7 +31,7 @@ public abstract class DiffusionPipeline : IDisposable
     }
 
     /// <summary>Loads the pipeline a folder holds (a pipeline folder, a training run's folder, or a bare model folder).</summary>
-    /// <param name="device">where the network runs (default: the CPU); see <see cref="Devices.Parse"/>.</param>
+    /// <param name="device">where the network runs (default: the CPU); see <see cref="Runtime.Devices.Parse"/>.</param>
     /// <param name="dtype">the float type the network runs in: float32, bfloat16 or float16 (diffusers' <c>torch_dtype</c>).</param>
     public static DiffusionPipeline Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32) =>
         PipelineRegistry.Create(PipelineFolder.Read(path, device), device, dtype);

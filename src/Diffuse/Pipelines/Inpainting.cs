@@ -14,7 +14,7 @@ public static class Inpainting
 {
     /// <summary>
     /// The replacement method (Song et al. 2021, app. I.2; RePaint's baseline): one pass down the timesteps.
-    /// Works with every sampler <see cref="ScheduledNoise"/> can noise to.
+    /// Works with every sampler that can start part-way (<see cref="IScheduler.CanStartPartWay"/>).
     /// </summary>
     public static Tensor Replace(IDenoiser model, IScheduler scheduler, Tensor image, Tensor mask, int steps,
                                  Generator? generator = null, Conditioning? conditioning = null, Action<DenoisingStep>? onStep = null,
