@@ -49,7 +49,7 @@ public sealed class SampleSettings : CommandSettings
     public long Seed { get; init; }
 
     [CommandOption("--count <N>")]
-    [Description("Number of images (or 2-D points for a toy model). Default 64, or the batch of --init-noise.")]
+    [Description("Number of images (or 2-D points for a toy model). Default: 64; 8 a class row for a class-conditional model; 2000 points for a toy model; or the batch of --init-noise.")]
     public int? Count { get; init; }
 
     [CommandOption("--init-noise <FILE.safetensors>")]
