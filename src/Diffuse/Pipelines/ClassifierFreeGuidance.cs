@@ -17,15 +17,26 @@ public sealed class ClassifierFreeGuidance : IDenoiser
 
     public double GuidanceScale { get; }
 
+    /// <summary>
+    /// φ of Lin et al. 2023 ("Common Diffusion Noise Schedules and Sample Steps are Flawed", §3.4, eq. 15-16): the
+    /// guided ε̂ rescaled to the standard deviation of the conditional one, mixed back in with weight φ (diffusers'
+    /// <c>guidance_rescale</c>, 0: off).
+    /// </summary>
+    public double GuidanceRescale { get; }
+
     /// <summary>True when the unconditional pass is used (s ≠ 1).</summary>
     public bool IsGuided => GuidanceScale != 1;
 
     /// <param name="conditional">c, one entry per sample.</param>
     /// <param name="unconditional">∅, the same fields (the null class, the empty prompt's states, ...).</param>
     /// <param name="guidanceScale">s ≥ 0; 1 is no guidance.</param>
-    public ClassifierFreeGuidance(IDenoiser model, Conditioning conditional, Conditioning unconditional, double guidanceScale)
+    public ClassifierFreeGuidance(IDenoiser model, Conditioning conditional, Conditioning unconditional, double guidanceScale,
+                                  double guidanceRescale = 0)
     {
         GuidanceChecks.Scale(guidanceScale);
+        if (!(guidanceRescale >= 0 && guidanceRescale <= 1))
+            throw new DiffuseArgumentException("guidance_rescale", $"must lie in [0, 1] (got {guidanceRescale})");
+        GuidanceRescale = guidanceRescale;
         _model = model;
         _conditional = conditional;
         GuidanceScale = guidanceScale;
@@ -40,6 +51,18 @@ public sealed class ClassifierFreeGuidance : IDenoiser
         var output = _model.Predict(cat([sample, sample]), t, _both);
         var halves = output.chunk(2);
         var (conditional, unconditional) = (halves[0], halves[1]);
-        return (unconditional + GuidanceScale * (conditional - unconditional)).MoveToOuterDisposeScope();
+        var guided = unconditional + GuidanceScale * (conditional - unconditional);
+        if (GuidanceRescale > 0) guided = Rescaled(guided, conditional);
+        return guided.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>diffusers' <c>rescale_noise_cfg</c>: standard deviations over every dimension but the batch, unbiased.</summary>
+    Tensor Rescaled(Tensor guided, Tensor conditional)
+    {
+        var dims = Enumerable.Range(1, (int)guided.dim() - 1).Select(d => (long)d).ToArray();
+        var stdConditional = conditional.std(dims, unbiased: true, keepdim: true);
+        var stdGuided = guided.std(dims, unbiased: true, keepdim: true);
+        var rescaled = guided * (stdConditional / stdGuided);
+        return GuidanceRescale * rescaled + (1 - GuidanceRescale) * guided;
     }
 }

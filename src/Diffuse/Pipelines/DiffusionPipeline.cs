@@ -176,8 +176,10 @@ public abstract class DiffusionPipeline : IDisposable
     {
         var denoiser = conditioning.Apply(Denoiser, guidanceScale);
         // Guided ε̂ overshoots; with x̂₀ clipped, DDIM must re-derive ε̂ from the clipped x̂₀ (GLIDE's choice, diffusers'
-        // use_clipped_model_output) or x_t drifts off the data (docs/control.md).
-        if (denoiser is ClassifierFreeGuidance { IsGuided: true } && scheduler is IClippedModelOutputScheduler clipped)
+        // use_clipped_model_output) or x_t drifts off the data (docs/control.md). Without clipping there is nothing to
+        // re-derive, and diffusers' pipelines leave it off.
+        bool clips = scheduler.Config.ClipSample || scheduler.Config.Thresholding;
+        if (clips && denoiser is ClassifierFreeGuidance { IsGuided: true } && scheduler is IClippedModelOutputScheduler clipped)
             clipped.UseClippedModelOutput = true;
         return denoiser;
     }

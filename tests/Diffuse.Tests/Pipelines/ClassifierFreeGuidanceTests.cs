@@ -47,4 +47,29 @@ public sealed class ClassifierFreeGuidanceTests
         var e = Assert.Throws<DiffuseArgumentException>(() => new ClassifierFreeGuidance(new LabelEcho(), new Conditioning { ClassLabels = labels }, new Conditioning { ClassLabels = labels }, -1));
         Assert.Equal("guidance_scale", e.ParameterName);
     }
+
+    /// <summary>ε(x, c) = x·(1 + c).</summary>
+    private sealed class Scaling : IDenoiser
+    {
+        public Tensor Predict(Tensor sample, Tensor timesteps, Conditioning? conditioning = null) =>
+            sample * (1 + conditioning!.ClassLabels!.to(float32).view(-1, 1));
+    }
+
+    [Fact]
+    public void Guidance_rescale_pulls_the_guided_prediction_to_the_conditional_ones_spread()
+    {
+        // x = [1, 2, 3, 4]: conditional (c = 1) 2x, unconditional (c = 0) x, s = 3: guided 4x, twice the conditional
+        // spread; rescaled to it: 2x; φ = 0.7 mixes 0.7·2x + 0.3·4x = 2.6x (Lin et al. 2023, eq. 15-16).
+        using var x = tensor(new float[] { 1, 2, 3, 4 }).view(1, 4);
+        using var one = tensor(new long[] { 1 });
+        using var zero = tensor(new long[] { 0 });
+        var guided = new ClassifierFreeGuidance(new Scaling(), new Conditioning { ClassLabels = one }, new Conditioning { ClassLabels = zero },
+                                                guidanceScale: 3, guidanceRescale: 0.7);
+        using var output = guided.Predict(x, tensor(new long[] { 5 }));
+        var expected = new[] { 2.6, 5.2, 7.8, 10.4 };
+        var actual = output.data<float>().ToArray();
+        for (int i = 0; i < 4; i++) Assert.Equal(expected[i], actual[i], 4);
+        Assert.Equal("guidance_rescale", Assert.Throws<DiffuseArgumentException>(
+            () => new ClassifierFreeGuidance(new Scaling(), new Conditioning { ClassLabels = one }, new Conditioning { ClassLabels = zero }, 3, 1.5)).ParameterName);
+    }
 }
