@@ -18,7 +18,7 @@ public sealed class ImageToImageCommand : Command<ImageToImageSettings>
 
         var options = new GenerationOptions
         {
-            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale ?? 1, Classes = ModelOptions.Classes(s.Class),
+            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale, Classes = ModelOptions.Classes(s.Class),
         };
         options.Validate();
         using var pipeline = ImageModel.Load(modelFolder, s.Device, "img2img");

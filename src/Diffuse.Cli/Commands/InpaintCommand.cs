@@ -29,7 +29,7 @@ public sealed class InpaintCommand : Command<InpaintSettings>
         if (!File.Exists(s.Mask)) throw new DiffuseException($"{s.Mask}: --mask file not found");
         var options = new GenerationOptions
         {
-            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale ?? 1, Classes = ModelOptions.Classes(s.Class),
+            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale, Classes = ModelOptions.Classes(s.Class),
         };
         options.Validate();
 

@@ -29,7 +29,7 @@ public sealed class SampleCommand : Command<SampleSettings>
         var options = new GenerationOptions
         {
             Steps = s.Steps, Scheduler = s.Sampler, Count = s.Count, Seed = s.Seed, Eta = s.Eta,
-            GuidanceScale = s.GuidanceScale ?? 1, Classes = ModelOptions.Classes(s.Class), InitialNoise = initialNoise, NoClip = s.NoClip,
+            GuidanceScale = s.GuidanceScale, Classes = ModelOptions.Classes(s.Class), InitialNoise = initialNoise, NoClip = s.NoClip,
         };
         string sampler = s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddpm";
 

@@ -63,7 +63,7 @@ public sealed class ClassConditionalPipeline : DiffusionPipeline
             if (classes is { Count: > 1 }) throw new DiffuseArgumentException("classes", $"take one class here (got {classes.Count})");
             if (classes is null)
             {
-                if (options.GuidanceScale != 1) throw new DiffuseArgumentException("guidance_scale", "needs a class to guide towards");
+                if (GuidanceScaleOf(options) != 1) throw new DiffuseArgumentException("guidance_scale", "needs a class to guide towards");
                 return new SampleConditioning(Labels(Enumerable.Repeat(NullClass, count)), null);
             }
         }

@@ -73,31 +73,38 @@ public abstract class DiffusionPipeline : IDisposable
     /// <summary>Samples from noise (Ho et al. 2020, Algorithm 2, with the chosen scheduler).</summary>
     public GenerationResult Generate(GenerationOptions options, Action<DenoisingStep>? onStep = null, CancellationToken cancellationToken = default)
     {
-        options.Validate();
+        CheckOptions(options);
         RefuseUnlessFromNoise("generate from noise");
         using var scheduler = CreateScheduler(options);
         using var generator = new Generator().manual_seed(options.Seed);
         int count = (int?)options.InitialNoise?.shape[0] ?? options.Count ?? DefaultCount(options);
         var conditioning = Condition(options, count, editing: false);
         using var noise = StartingNoise(options, count, generator);
-        var denoiser = Guided(scheduler, conditioning, options.GuidanceScale);
+        var denoiser = Guided(scheduler, conditioning, options);
         var samples = DenoisingLoop.Run(denoiser, scheduler, noise, options.Steps, generator, onStep: onStep, cancellationToken: cancellationToken);
-        return new GenerationResult(ToCpu(samples), conditioning.Columns, scheduler.Config.ClassName ?? "");
+        var decoded = DecodeSamples(samples);
+        var latents = ReferenceEquals(decoded, samples) ? null : ToCpu(samples);
+        return new GenerationResult(ToCpu(decoded), conditioning.Columns, scheduler.Config.ClassName ?? "", latents);
     }
 
     /// <summary>SDEdit (Meng et al. 2021): <paramref name="image"/> [B, C, H, W] in [−1, 1], noised to <paramref name="strength"/> and denoised.</summary>
     public Tensor ImageToImage(Tensor image, double strength, GenerationOptions options, Action<DenoisingStep>? onStep = null,
                                CancellationToken cancellationToken = default)
     {
-        options.Validate();
+        CheckOptions(options);
         RefuseUnlessFromNoise("edit images");
-        CheckImage(image, "image");
+        CheckImage(image, "image", options);
         using var scheduler = CreateScheduler(options);
         using var generator = new Generator().manual_seed(options.Seed);
-        var denoiser = Guided(scheduler, Condition(options, (int)image.shape[0], editing: true), options.GuidanceScale);
+        var denoiser = Guided(scheduler, Condition(options, (int)image.shape[0], editing: true), options);
         using var onDevice = OnDevice(image);
-        return ToCpu(Pipelines.ImageToImage.Run(denoiser, scheduler, onDevice, strength, options.Steps, generator, onStep: onStep,
-                                                 cancellationToken: cancellationToken));
+        // A latent model encodes the image first (drawing from the generator, as diffusers' img2img does before its noise).
+        using var start = EncodeImages(onDevice, generator);
+        var edited = Pipelines.ImageToImage.Run(denoiser, scheduler, start, strength, options.Steps, generator, onStep: onStep,
+                                                cancellationToken: cancellationToken);
+        var decoded = DecodeSamples(edited);
+        if (!ReferenceEquals(decoded, edited)) edited.Dispose();
+        return ToCpu(decoded);
     }
 
     /// <summary>
@@ -108,14 +115,16 @@ public abstract class DiffusionPipeline : IDisposable
     public Tensor Inpaint(Tensor image, Tensor mask, GenerationOptions options, RePaintSchedule? rePaint = null,
                           Action<DenoisingStep>? onStep = null, CancellationToken cancellationToken = default)
     {
-        options.Validate();
+        CheckOptions(options);
         RefuseUnlessFromNoise("inpaint");
-        CheckImage(image, "image");
+        CheckImage(image, "image", options);
+        if (!SampleShapeFor(options).SequenceEqual(SampleShape))
+            throw new DiffuseException($"a {ClassName} inpaints in its latent space, which this version does not do yet");
         if (rePaint is not null && options.Scheduler is { } name && !SchedulerRegistry.Create(name, SchedulerConfig).Config.ClassName!.Equals(DdpmScheduler.DiffusersClassName))
             throw new DiffuseArgumentException("scheduler", $"RePaint resamples with DDPM (got {name}); use replacement for other samplers");
         using var scheduler = rePaint is null ? CreateScheduler(options) : CreateScheduler(options with { Scheduler = "ddpm" });
         using var generator = new Generator().manual_seed(options.Seed);
-        var denoiser = Guided(scheduler, Condition(options, (int)image.shape[0], editing: true), options.GuidanceScale);
+        var denoiser = Guided(scheduler, Condition(options, (int)image.shape[0], editing: true), options);
         using var onDevice = OnDevice(image);
         using var maskOnDevice = OnDevice(mask);
         var filled = rePaint is null
@@ -131,7 +140,19 @@ public abstract class DiffusionPipeline : IDisposable
     /// one class or none (its unconditional mode).
     /// </summary>
     public IDenoiser DenoiserFor(GenerationOptions options, int count, bool editing) =>
-        Condition(options, count, editing).Apply(Denoiser, options.GuidanceScale);
+        Condition(options, count, editing).Apply(Denoiser, GuidanceScaleOf(options), options.GuidanceRescale);
+
+    /// <summary>The guidance scale used when the options give none: 1 (no guidance), or the pipeline's own (Stable Diffusion: 7.5).</summary>
+    public virtual double DefaultGuidanceScale => 1;
+
+    /// <summary>The guidance scale these options ask for, or the pipeline's default.</summary>
+    public double GuidanceScaleOf(GenerationOptions options) => options.GuidanceScale ?? DefaultGuidanceScale;
+
+    /// <summary>True for pipelines conditioned on text (a prompt and a negative prompt).</summary>
+    public virtual bool TakesText => false;
+
+    /// <summary>True for pipelines whose image size is chosen per call (height and width).</summary>
+    public virtual bool TakesImageSize => false;
 
     /// <summary>
     /// The scheduler the options name (or the folder's own), with η set when asked for, and x̂₀ clipping off with
@@ -163,8 +184,28 @@ public abstract class DiffusionPipeline : IDisposable
     protected virtual SampleConditioning Condition(GenerationOptions options, int count, bool editing)
     {
         if (options.Classes is not null) throw new DiffuseArgumentException("classes", $"applies to class-conditional models only; this {ClassName} has no classes");
-        if (options.GuidanceScale != 1) throw new DiffuseArgumentException("guidance_scale", $"needs a conditional model; this {ClassName} is unconditional");
+        if (GuidanceScaleOf(options) != 1) throw new DiffuseArgumentException("guidance_scale", $"needs a conditional model; this {ClassName} is unconditional");
         return SampleConditioning.None;
+    }
+
+    /// <summary>One sample's shape for these options: <see cref="SampleShape"/>, or a latent shape from the height and width asked for.</summary>
+    protected virtual long[] SampleShapeFor(GenerationOptions options) => SampleShape;
+
+    /// <summary>A latent model's decoder: takes over the sampled latents and returns images in [−1, 1]. Others return them as they are.</summary>
+    protected virtual Tensor DecodeSamples(Tensor samples) => samples;
+
+    /// <summary>A latent model's encoder: images in [−1, 1] to the latents its loop works in (a new tensor). Others return a copy.</summary>
+    protected virtual Tensor EncodeImages(Tensor images, Generator generator) => images.alias();
+
+    /// <summary>Validates the options and refuses those this pipeline has no use for (a prompt for a class model, a size for a fixed one).</summary>
+    protected void CheckOptions(GenerationOptions options)
+    {
+        options.Validate();
+        if (!TakesText && (options.Prompt ?? options.NegativePrompt) is not null)
+            throw new DiffuseArgumentException(options.Prompt is not null ? "prompt" : "negative_prompt", $"does not apply: this {ClassName} is not conditioned on text");
+        if (!TakesText && options.ClipSkip is not null) throw new DiffuseArgumentException("clip_skip", $"does not apply: this {ClassName} has no text encoder");
+        if (!TakesImageSize && (options.Height ?? options.Width) is not null)
+            throw new DiffuseArgumentException(options.Height is not null ? "height" : "width", $"does not apply: this {ClassName} makes {string.Join("×", SampleShape.Skip(1))} samples");
     }
 
     protected void RefuseUnlessFromNoise(string what)
@@ -172,9 +213,9 @@ public abstract class DiffusionPipeline : IDisposable
         if (!GeneratesFromNoise) throw new DiffuseException($"a {ClassName} cannot {what}: it needs an image to start from");
     }
 
-    IDenoiser Guided(IScheduler scheduler, SampleConditioning conditioning, double guidanceScale)
+    IDenoiser Guided(IScheduler scheduler, SampleConditioning conditioning, GenerationOptions options)
     {
-        var denoiser = conditioning.Apply(Denoiser, guidanceScale);
+        var denoiser = conditioning.Apply(Denoiser, GuidanceScaleOf(options), options.GuidanceRescale);
         // Guided ε̂ overshoots; with x̂₀ clipped, DDIM must re-derive ε̂ from the clipped x̂₀ (GLIDE's choice, diffusers'
         // use_clipped_model_output) or x_t drifts off the data (docs/control.md). Without clipping there is nothing to
         // re-derive, and diffusers' pipelines leave it off.
@@ -186,19 +227,24 @@ public abstract class DiffusionPipeline : IDisposable
 
     Tensor StartingNoise(GenerationOptions options, int count, Generator generator)
     {
+        var shape = SampleShapeFor(options);
         if (options.InitialNoise is not { } given)
-            return randn([count, .. SampleShape], generator: generator).to(Device);
-        if (!given.shape.Skip(1).SequenceEqual(SampleShape))
-            throw new DiffuseArgumentException("initial_noise", $"is [{string.Join(", ", given.shape)}] but this model's samples are [N, {string.Join(", ", SampleShape)}]");
+            return randn([count, .. shape], generator: generator).to(Device);
+        if (!given.shape.Skip(1).SequenceEqual(shape))
+            throw new DiffuseArgumentException("initial_noise", $"is [{string.Join(", ", given.shape)}] but this model's samples are [N, {string.Join(", ", shape)}]");
         return OnDevice(given.to(float32));
     }
 
-    void CheckImage(Tensor image, string name)
+    void CheckImage(Tensor image, string name, GenerationOptions options)
     {
         if (!MakesImages) throw new DiffuseArgumentException(name, $"cannot be used: this {ClassName} makes {SampleShape.Length}-D points, not images");
-        if (image.dim() != 4 || !image.shape.Skip(1).SequenceEqual(SampleShape))
-            throw new DiffuseArgumentException(name, $"is [{string.Join(", ", image.shape)}] but this model makes [N, {string.Join(", ", SampleShape)}] images");
+        var shape = ImageShapeFor(options, image);
+        if (image.dim() != 4 || !image.shape.Skip(1).SequenceEqual(shape))
+            throw new DiffuseArgumentException(name, $"is [{string.Join(", ", image.shape)}] but this model makes [N, {string.Join(", ", shape)}] images");
     }
+
+    /// <summary>The image shape [C, H, W] an edit takes: the sample shape, or for a latent model the image's own size when it suits.</summary>
+    protected virtual long[] ImageShapeFor(GenerationOptions options, Tensor image) => SampleShape;
 
     /// <summary>A new handle on <paramref name="input"/> moved to <see cref="Device"/>, never the caller's own (the caller keeps and disposes that).</summary>
     protected Tensor OnDevice(Tensor input)

@@ -8,8 +8,11 @@ namespace Diffuse.Pipelines;
 /// What a pipeline made: the samples on the CPU in float32 (images [N, C, H, W] in [−1, 1], or points [N, D]),
 /// with the grid layout that shows them best (one class a row) and the scheduler that made them. Owns its tensor.
 /// </summary>
-public sealed class GenerationResult(Tensor samples, int? columns, string scheduler) : IDisposable
+public sealed class GenerationResult(Tensor samples, int? columns, string scheduler, Tensor? latents = null) : IDisposable
 {
+    /// <summary>A latent model's final latents, before its decoder (null for models that sample images directly).</summary>
+    public Tensor? Latents { get; } = latents;
+
     public Tensor Samples { get; } = samples;
 
     /// <summary>Grid columns that put one class a row; null: about square.</summary>
@@ -34,5 +37,9 @@ public sealed class GenerationResult(Tensor samples, int? columns, string schedu
         return ImageGrid.SaveEach(Samples, folder, prefix);
     }
 
-    public void Dispose() => Samples.Dispose();
+    public void Dispose()
+    {
+        Samples.Dispose();
+        Latents?.Dispose();
+    }
 }

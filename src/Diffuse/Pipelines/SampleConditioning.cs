@@ -11,7 +11,7 @@ public sealed record SampleConditioning(Conditioning Conditional, Conditioning? 
     public static SampleConditioning None { get; } = new(Conditioning.None, null);
 
     /// <summary>The denoiser the loop calls: the network under this conditioning, guided with scale s when there is an unconditional record.</summary>
-    public IDenoiser Apply(IDenoiser network, double guidanceScale) => Unconditional is null
+    public IDenoiser Apply(IDenoiser network, double guidanceScale, double guidanceRescale = 0) => Unconditional is null
         ? new ConditionedDenoiser(network, Conditional)
-        : new ClassifierFreeGuidance(network, Conditional, Unconditional, guidanceScale);
+        : new ClassifierFreeGuidance(network, Conditional, Unconditional, guidanceScale, guidanceRescale);
 }

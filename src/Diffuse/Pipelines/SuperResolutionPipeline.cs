@@ -57,8 +57,8 @@ public sealed class SuperResolutionPipeline : DiffusionPipeline
     public Tensor Upscale(Tensor lowResolution, GenerationOptions options, int average = 1, Action<DenoisingStep>? onStep = null,
                           CancellationToken cancellationToken = default)
     {
-        options.Validate();
-        if (options.Classes is not null || options.GuidanceScale != 1)
+        CheckOptions(options);
+        if (options.Classes is not null || GuidanceScaleOf(options) != 1)
             throw new DiffuseArgumentException("guidance_scale", "does not apply: a super-resolution model is conditioned on its image only");
         int low = LowResolutionSize;
         if (lowResolution.dim() != 4 || lowResolution.shape[1] != UNet.Config.OutChannels || lowResolution.shape[2] != low || lowResolution.shape[3] != low)
