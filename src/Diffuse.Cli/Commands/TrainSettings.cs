@@ -69,7 +69,7 @@ public sealed class TrainSettings : CommandSettings
     public double? CondDrop { get; init; }
 
     [CommandOption("--task <TASK>")]
-    [Description("generate (images from noise) or superres (images from images --scale times smaller, SR3).")]
+    [Description("generate (images from noise) or superres (images from images --superres-scale times smaller, SR3).")]
     [DefaultValue("generate")]
     public string Task { get; init; } = "generate";
 

@@ -166,8 +166,9 @@ public abstract class DiffusionPipeline : IDisposable
         {
             if (scheduler is not IStochasticScheduler stochastic)
             {
+                var chosen = scheduler.Config.ClassName;
                 scheduler.Dispose();
-                throw new DiffuseArgumentException("eta", $"applies to the ddim and euler_a schedulers only (this one is {config.ClassName})");
+                throw new DiffuseArgumentException("eta", $"applies to the ddim and euler_a schedulers only (this one is {chosen})");
             }
             stochastic.Eta = eta;
         }
