@@ -23,9 +23,16 @@ public static class ModelFolder
     {
         ["UNet2DModel"] = config => new UNet2DModel(UNet2DConfig.Load(config)),
         ["ToyMlp"] = config => new ToyMlp(ToyMlpConfig.Load(config)),
+        ["AutoencoderKL"] = config => new AutoencoderKL(AutoencoderKLConfig.Load(config)),
     };
 
     public static IReadOnlyCollection<string> ClassNames => Networks.Keys;
+
+    /// <summary>Networks that are a pipeline's other components (a VAE), never its denoiser: not taken for a <c>unet/</c>.</summary>
+    static readonly HashSet<string> ComponentsOnly = ["AutoencoderKL"];
+
+    /// <summary>The networks a pipeline's <c>unet/</c> may hold: those that predict noise (<see cref="IDenoiser"/>s).</summary>
+    public static IReadOnlyCollection<string> DenoiserClassNames => Networks.Keys.Where(n => !ComponentsOnly.Contains(n)).ToArray();
 
     public static void Save(string folder, torch.nn.Module model)
     {

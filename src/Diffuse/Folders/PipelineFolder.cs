@@ -73,8 +73,8 @@ public static class PipelineFolder
         if (!File.Exists(schedulerPath)) throw new DiffuseException($"{folder}: {SchedulerFolder}/{SchedulerConfigFile} is missing");
         var indexPath = Path.Combine(folder, ModelIndexFile);
         var index = File.Exists(indexPath) ? ModelIndex.Load(indexPath) : null;
-        if (index is not null && index.Components.TryGetValue(UNetFolder, out var entry) && !ModelFolder.ClassNames.Contains(entry.ClassName))
-            throw new DiffuseException($"{indexPath}: unet: '{entry.ClassName}' is not supported (supported: {string.Join(", ", ModelFolder.ClassNames)})");
+        if (index is not null && index.Components.TryGetValue(UNetFolder, out var entry) && !ModelFolder.DenoiserClassNames.Contains(entry.ClassName))
+            throw new DiffuseException($"{indexPath}: unet: '{entry.ClassName}' is not supported (supported: {string.Join(", ", ModelFolder.DenoiserClassNames)})");
         var scheduler = SchedulerConfig.Load(schedulerPath);
         return new PipelineFolderContents(folder, index, ModelFolder.Load(unet, device), scheduler);
     }

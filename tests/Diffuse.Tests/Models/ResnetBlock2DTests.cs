@@ -54,4 +54,24 @@ public sealed class ResnetBlock2DTests
         var outOfPlace = block.parameters().Select(p => p.grad!).ToArray();
         for (int i = 0; i < inPlace.Length; i++) Assert.True(inPlace[i].allclose(outOfPlace[i], rtol: 0, atol: 0), $"gradient {i} differs");
     }
+
+    [Fact]
+    public void Without_time_embedding_channels_the_block_has_no_projection_and_skips_the_addition()
+    {
+        // diffusers' ResnetBlock2D with temb_channels=None (the VAE's): no time_emb_proj, and h is not shifted.
+        manual_seed(13);
+        using var block = new ResnetBlock2D(8, 12, tembChannels: null, 4, 1e-6);
+        Assert.DoesNotContain(block.state_dict().Keys, k => k.StartsWith("time_emb_proj"));
+        using var x = randn(2, 8, 5, 5);
+        using var noGrad = no_grad();
+        var p = block.named_parameters().ToDictionary(kv => kv.name, kv => (Tensor)kv.parameter);
+        using var h1 = nn.functional.conv2d(nn.functional.silu(nn.functional.group_norm(x, 4, p["norm1.weight"], p["norm1.bias"], 1e-6)), p["conv1.weight"], p["conv1.bias"], padding: [1, 1]);
+        using var h2 = nn.functional.conv2d(nn.functional.silu(nn.functional.group_norm(h1, 4, p["norm2.weight"], p["norm2.bias"], 1e-6)), p["conv2.weight"], p["conv2.bias"], padding: [1, 1]);
+        using var expected = nn.functional.conv2d(x, p["conv_shortcut.weight"], p["conv_shortcut.bias"]) + h2;
+        using var actual = block.forward(x);
+        Assert.True(actual.allclose(expected, rtol: 0, atol: 1e-6), $"max difference {(actual - expected).abs().max().item<float>()}");
+        Assert.Equal("temb", Assert.Throws<DiffuseArgumentException>(() => block.forward(x, randn(2, 16))).ParameterName);
+        using var withTemb = new ResnetBlock2D(8, 12, 16, 4, 1e-6);
+        Assert.Equal("temb", Assert.Throws<DiffuseArgumentException>(() => withTemb.forward(x)).ParameterName);
+    }
 }
