@@ -13,7 +13,7 @@ public sealed class LayeringTests
     {
         ["Runtime"] = 0, ["Formats"] = 0,
         ["Data"] = 1, ["Schedules"] = 1, ["Plots"] = 1,
-        ["Models"] = 2, ["Schedulers"] = 2,
+        ["Models"] = 2, ["Schedulers"] = 2, ["Text"] = 2,
         ["Folders"] = 3,
         ["Pipelines"] = 4,
         ["Training"] = 5,
