@@ -22,6 +22,7 @@ public static class ModelFolder
     static readonly Dictionary<string, Func<string, torch.nn.Module>> Networks = new()
     {
         ["UNet2DModel"] = config => new UNet2DModel(UNet2DConfig.Load(config)),
+        ["UNet2DConditionModel"] = config => new UNet2DConditionModel(UNet2DConditionConfig.Load(config)),
         ["ToyMlp"] = config => new ToyMlp(ToyMlpConfig.Load(config)),
         ["AutoencoderKL"] = config => new AutoencoderKL(AutoencoderKLConfig.Load(config)),
     };

@@ -12,10 +12,7 @@ public static class ModelWeights
     public static Dictionary<string, Tensor> Read(string path)
     {
         if (!File.Exists(path)) throw new DiffuseException($"{path}: weights file not found");
-        var weights = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase)
-                      || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase)
-            ? PyTorchWeights.Read(path)
-            : SafetensorsFile.Read(path);
+        var weights = IsPyTorchFile(path) ? PyTorchWeights.Read(path) : SafetensorsFile.Read(path);
         try { return LegacyAttentionKeys.Apply(weights, path); }
         catch
         {
@@ -24,9 +21,18 @@ public static class ModelWeights
         }
     }
 
-    /// <summary>Reads, checks every key and shape, and only then copies into <paramref name="module"/>.</summary>
+    /// <summary>
+    /// Reads, checks every key and shape, and only then copies into <paramref name="module"/>. A safetensors file is
+    /// streamed tensor by tensor (<see cref="SafetensorsStreaming"/>); a PyTorch file is unpickled whole first, so while
+    /// it loads the weights are held twice.
+    /// </summary>
     public static void LoadInto(nn.Module module, string path)
     {
+        if (!IsPyTorchFile(path))
+        {
+            SafetensorsStreaming.LoadInto(module, path);
+            return;
+        }
         var weights = Read(path);
         try { StateDictLoader.LoadInto(module, weights, path); }
         finally
@@ -34,4 +40,8 @@ public static class ModelWeights
             foreach (var t in weights.Values) t.Dispose();
         }
     }
+
+    private static bool IsPyTorchFile(string path) =>
+        path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
 }

@@ -16,17 +16,31 @@ public sealed class DownBlock2D : nn.Module
     private readonly ModuleList<Downsample2D> downsamplers = new();
 
     public DownBlock2D(int inChannels, int outChannels, int tembChannels, int numLayers, bool withAttention,
-                       bool addDownsample, UNet2DConfig config) : base(nameof(DownBlock2D))
+                       bool addDownsample, UNet2DConfig config)
+        : this(inChannels, outChannels, tembChannels, numLayers, addDownsample, config.NormNumGroups, config.NormEps,
+               config.Dropout, config.DownsamplePadding,
+               withAttention ? () => new SpatialSelfAttention(outChannels, config.AttentionHeadDim ?? outChannels,
+                                                              config.NormNumGroups, config.NormEps) : null)
+    {
+    }
+
+    /// <summary>A level of ResNet blocks only, as <c>UNet2DConditionModel</c> builds its <c>DownBlock2D</c>.</summary>
+    public DownBlock2D(int inChannels, int outChannels, int tembChannels, int numLayers, bool addDownsample,
+                       int groups, double eps, double dropout, int downsamplePadding)
+        : this(inChannels, outChannels, tembChannels, numLayers, addDownsample, groups, eps, dropout, downsamplePadding, null)
+    {
+    }
+
+    private DownBlock2D(int inChannels, int outChannels, int tembChannels, int numLayers, bool addDownsample,
+                        int groups, double eps, double dropout, int downsamplePadding, Func<SpatialSelfAttention>? attention)
+        : base(nameof(DownBlock2D))
     {
         for (int i = 0; i < numLayers; i++)
         {
-            resnets.Add(new ResnetBlock2D(i == 0 ? inChannels : outChannels, outChannels, tembChannels,
-                                          config.NormNumGroups, config.NormEps, config.Dropout));
-            if (withAttention)
-                attentions.Add(new SpatialSelfAttention(outChannels, config.AttentionHeadDim ?? outChannels,
-                                                        config.NormNumGroups, config.NormEps));
+            resnets.Add(new ResnetBlock2D(i == 0 ? inChannels : outChannels, outChannels, tembChannels, groups, eps, dropout));
+            if (attention is not null) attentions.Add(attention());
         }
-        if (addDownsample) downsamplers.Add(new Downsample2D(outChannels, config.DownsamplePadding));
+        if (addDownsample) downsamplers.Add(new Downsample2D(outChannels, downsamplePadding));
         RegisterComponents();
     }
 

@@ -16,18 +16,32 @@ public sealed class UpBlock2D : nn.Module
     private readonly ModuleList<Upsample2D> upsamplers = new();
 
     public UpBlock2D(int inChannels, int prevOutputChannels, int outChannels, int tembChannels, int numLayers,
-                     bool withAttention, bool addUpsample, UNet2DConfig config) : base(nameof(UpBlock2D))
+                     bool withAttention, bool addUpsample, UNet2DConfig config)
+        : this(inChannels, prevOutputChannels, outChannels, tembChannels, numLayers, addUpsample,
+               config.NormNumGroups, config.NormEps, config.Dropout,
+               withAttention ? () => new SpatialSelfAttention(outChannels, config.AttentionHeadDim ?? outChannels,
+                                                              config.NormNumGroups, config.NormEps) : null)
+    {
+    }
+
+    /// <summary>A level of ResNet blocks only, as <c>UNet2DConditionModel</c> builds its <c>UpBlock2D</c>.</summary>
+    public UpBlock2D(int inChannels, int prevOutputChannels, int outChannels, int tembChannels, int numLayers,
+                     bool addUpsample, int groups, double eps, double dropout)
+        : this(inChannels, prevOutputChannels, outChannels, tembChannels, numLayers, addUpsample, groups, eps, dropout, null)
+    {
+    }
+
+    private UpBlock2D(int inChannels, int prevOutputChannels, int outChannels, int tembChannels, int numLayers,
+                      bool addUpsample, int groups, double eps, double dropout, Func<SpatialSelfAttention>? attention)
+        : base(nameof(UpBlock2D))
     {
         for (int i = 0; i < numLayers; i++)
         {
             // Channel bookkeeping as diffusers' UpBlock2D: the last resnet's skip comes from the level above.
             int skipChannels = i == numLayers - 1 ? inChannels : outChannels;
             int resnetIn = i == 0 ? prevOutputChannels : outChannels;
-            resnets.Add(new ResnetBlock2D(resnetIn + skipChannels, outChannels, tembChannels,
-                                          config.NormNumGroups, config.NormEps, config.Dropout));
-            if (withAttention)
-                attentions.Add(new SpatialSelfAttention(outChannels, config.AttentionHeadDim ?? outChannels,
-                                                        config.NormNumGroups, config.NormEps));
+            resnets.Add(new ResnetBlock2D(resnetIn + skipChannels, outChannels, tembChannels, groups, eps, dropout));
+            if (attention is not null) attentions.Add(attention());
         }
         if (addUpsample) upsamplers.Add(new Upsample2D(outChannels));
         RegisterComponents();
@@ -35,8 +49,11 @@ public sealed class UpBlock2D : nn.Module
 
     public int NumLayers => resnets.Count;
 
-    /// <summary>Runs the level, consuming its skips from the end of <paramref name="skips"/>.</summary>
-    public Tensor forward(Tensor x, Tensor temb, List<Tensor> skips)
+    /// <summary>
+    /// Runs the level, consuming its skips from the end of <paramref name="skips"/>. <paramref name="upsampleSize"/>
+    /// is the [H, W] to upsample to when it is not twice the input (an odd size on the way down).
+    /// </summary>
+    public Tensor forward(Tensor x, Tensor temb, List<Tensor> skips, long[]? upsampleSize = null)
     {
         for (int i = 0; i < resnets.Count; i++)
         {
@@ -45,7 +62,7 @@ public sealed class UpBlock2D : nn.Module
             x = resnets[i].forward(cat([x, skip], 1), temb);
             if (attentions.Count > 0) x = attentions[i].forward(x);
         }
-        foreach (var up in upsamplers) x = up.forward(x);
+        foreach (var up in upsamplers) x = up.forward(x, upsampleSize);
         return x;
     }
 }

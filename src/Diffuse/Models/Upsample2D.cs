@@ -15,9 +15,14 @@ public sealed class Upsample2D : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => forward(x, null);
+
+    /// <summary>Upsamples to <paramref name="outputSize"/> [H, W] when given (diffusers' <c>output_size</c>), else to twice the size.</summary>
+    public Tensor forward(Tensor x, long[]? outputSize)
     {
-        using var up = nn.functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        using var up = outputSize is null
+            ? nn.functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest)
+            : nn.functional.interpolate(x, size: outputSize, mode: InterpolationMode.Nearest);
         return conv.forward(up);
     }
 }

@@ -186,9 +186,9 @@ public sealed class PipelineFolderTests : IDisposable
         var folder = SaveSmall("conditional", out var model);
         model.Dispose();
         var index = Path.Combine(folder, "model_index.json");
-        File.WriteAllText(index, File.ReadAllText(index).Replace("\"UNet2DModel\"", "\"UNet2DConditionModel\""));
+        File.WriteAllText(index, File.ReadAllText(index).Replace("\"UNet2DModel\"", "\"UNet3DConditionModel\""));
         var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
-        Assert.Equal($"{index}: unet: 'UNet2DConditionModel' is not supported (supported: UNet2DModel, ToyMlp)", e.Message);
+        Assert.Equal($"{index}: unet: 'UNet3DConditionModel' is not supported (supported: {string.Join(", ", ModelFolder.ClassNames)})", e.Message);
     }
 
     [Fact]
