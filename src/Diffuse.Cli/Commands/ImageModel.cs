@@ -29,8 +29,15 @@ internal static class ImageModel
     public static Tensor ReadImage(string path, DiffusionPipeline pipeline, string option)
     {
         if (!File.Exists(path)) throw new DiffuseException($"{path}: {option} file not found");
-        long channels = pipeline.SampleShape[0], size = pipeline.SampleShape[1];
+        long channels = pipeline.ImageShape[0], size = pipeline.ImageShape[1];
         var image = ImageDecoder.Decode(path, (int)channels);
+        if (pipeline.TakesImageSize)
+        {
+            if (image.shape[2] % 8 == 0 && image.shape[3] % 8 == 0) return image;
+            var odd = $"{path}: {option} is {image.shape[3]}×{image.shape[2]} pixels; this model takes sides that are multiples of 8";
+            image.Dispose();
+            throw new DiffuseException(odd);
+        }
         if (image.shape[2] != size || image.shape[3] != size)
         {
             var message = $"{path}: {option} is {image.shape[3]}×{image.shape[2]} pixels but the model makes {size}×{size} images";

@@ -48,6 +48,8 @@ public sealed record ModelIndex(string ClassName, IReadOnlyDictionary<string, Js
         foreach (var (key, value) in index)
         {
             if (key.StartsWith('_') || value is null) continue;
+            // diffusers writes [null, null] for a component the pipeline was saved without (safety_checker, feature_extractor).
+            if (value is JsonArray { Count: 2 } absent && absent[0] is null && absent[1] is null) continue;
             if (value is JsonArray { Count: 2 } pair && pair[0] is JsonValue lib && lib.TryGetValue(out string? library)
                 && pair[1] is JsonValue cls && cls.TryGetValue(out string? component))
                 components[key] = (library, component);

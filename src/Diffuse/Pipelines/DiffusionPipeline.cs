@@ -60,6 +60,9 @@ public abstract class DiffusionPipeline : IDisposable
     /// <summary>The number of classes a class-conditional pipeline knows (0 … ClassCount − 1); null for the others.</summary>
     public virtual int? ClassCount => null;
 
+    /// <summary>The images [C, H, W] the pipeline makes and edits: its samples, or a latent model's decoded size.</summary>
+    public virtual long[] ImageShape => SampleShape;
+
     /// <summary>True when samples are images [C, H, W] (image-to-image and inpainting need that).</summary>
     public bool MakesImages => SampleShape.Length == 3;
 
@@ -176,7 +179,7 @@ public abstract class DiffusionPipeline : IDisposable
     }
 
     /// <summary>Writes the pipeline in diffusers' layout (files written atomically; see <see cref="Formats.FolderSwap"/> for a whole-folder swap).</summary>
-    public void Save(string folder) => PipelineFolder.Save(folder, ClassName, Settings, Network, SchedulerConfig);
+    public virtual void Save(string folder) => PipelineFolder.Save(folder, ClassName, Settings, Network, SchedulerConfig);
 
     /// <summary>Samples per call when the options give no count.</summary>
     protected virtual int DefaultCount(GenerationOptions options) => 64;
@@ -192,7 +195,7 @@ public abstract class DiffusionPipeline : IDisposable
     /// <summary>One sample's shape for these options: <see cref="SampleShape"/>, or a latent shape from the height and width asked for.</summary>
     protected virtual long[] SampleShapeFor(GenerationOptions options) => SampleShape;
 
-    /// <summary>A latent model's decoder: takes over the sampled latents and returns images in [−1, 1]. Others return them as they are.</summary>
+    /// <summary>A latent model's decoder: images in [−1, 1] from the sampled latents (a new tensor; the latents stay the caller's). Others return them as they are.</summary>
     protected virtual Tensor DecodeSamples(Tensor samples) => samples;
 
     /// <summary>A latent model's encoder: images in [−1, 1] to the latents its loop works in (a new tensor). Others return a copy.</summary>

@@ -16,6 +16,7 @@ public static class PipelineRegistry
     {
         [DdpmPipeline.DiffusersClassName] = (c, d, t) => new DdpmPipeline(UNet(c), c.Scheduler, d, t),
         ["DDIMPipeline"] = (c, d, t) => new DdpmPipeline(UNet(c), c.Scheduler, d, t),
+        [StableDiffusionPipeline.DiffusersClassName] = StableDiffusionPipeline.FromFolder,
         [ClassConditionalPipeline.PipelineClassName] = (c, d, t) =>
             new ClassConditionalPipeline(UNet(c), c.Scheduler, Setting(c, ClassConditionalPipeline.NullClassKey), d, t),
         [SuperResolutionPipeline.PipelineClassName] = (c, d, t) =>

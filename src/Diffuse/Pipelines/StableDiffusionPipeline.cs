@@ -1,0 +1,155 @@
+using Diffuse.Folders;
+using Diffuse.Models;
+using Diffuse.Schedules;
+using Diffuse.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffuse.Pipelines;
+
+/// <summary>
+/// Text-to-image with a latent diffusion model (Rombach et al. 2022), as diffusers' <c>StableDiffusionPipeline</c>
+/// (pipeline_stable_diffusion.py, v0.31): the prompt through CLIP (<see cref="ClipTextEncoder"/>), the visible loop
+/// over latents with a <see cref="UNet2DConditionModel"/> cross-attending to the prompt, classifier-free guidance
+/// against the negative prompt (<c>guidance_scale</c> &gt; 1, default 7.5, with optional <c>guidance_rescale</c>), and
+/// the <see cref="AutoencoderKL"/> decoding the latents. Image-to-image encodes the image first (SDEdit in latent space).
+/// </summary>
+public sealed class StableDiffusionPipeline : DiffusionPipeline
+{
+    public const string DiffusersClassName = "StableDiffusionPipeline";
+    public const string VaeFolder = "vae";
+
+    public StableDiffusionPipeline(UNet2DConditionModel unet, AutoencoderKL vae, ClipTextEncoder textEncoder, SchedulerConfig scheduler,
+                                   Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : base(unet, scheduler, device, dtype)
+    {
+        UNet = unet;
+        Vae = vae;
+        TextEncoder = textEncoder;
+        var place = Device;
+        if (Vae.parameters().FirstOrDefault()?.device.type != place.type) Vae.to(place);
+        if (TextEncoder.TextModel.parameters().FirstOrDefault()?.device.type != place.type) TextEncoder.TextModel.to(place);
+        int latents = Vae.Config.LatentChannels;
+        if (unet.Config.OutChannels != latents)
+            throw new DiffuseException($"the UNet makes {unet.Config.OutChannels} channels but the VAE's latents have {latents} (latent_channels)");
+    }
+
+    public UNet2DConditionModel UNet { get; }
+
+    public AutoencoderKL Vae { get; }
+
+    public ClipTextEncoder TextEncoder { get; }
+
+    public override string ClassName => DiffusersClassName;
+
+    public override double DefaultGuidanceScale => 7.5;
+
+    public override bool TakesText => true;
+
+    public override bool TakesImageSize => true;
+
+    /// <summary>The latent side the UNet was trained at (its <c>sample_size</c>).</summary>
+    public int LatentSize => UNet.Config.SampleSize?.Values[0] ?? 64;
+
+    /// <summary>The default image side in pixels: the latent side times the VAE's downscaling (SD 1.5: 64·8 = 512).</summary>
+    public int DefaultImageSize => LatentSize * Vae.ScaleFactor;
+
+    public override long[] SampleShape => [UNet.Config.OutChannels, LatentSize, LatentSize];
+
+    public override long[] ImageShape => [Vae.Config.OutChannels, DefaultImageSize, DefaultImageSize];
+
+    public override IReadOnlyList<(string Name, string Value)> Describe() =>
+    [
+        .. base.Describe(), .. Vae.Describe().Select(r => ("vae " + r.Name, r.Value)),
+        ("text encoder", $"CLIP, {TextEncoder.TextModel.Config.NumHiddenLayers} layers of {TextEncoder.TextModel.Config.HiddenSize}, {TextEncoder.TextModel.Config.HiddenAct}"),
+        ("default size", $"{DefaultImageSize}×{DefaultImageSize} pixels"),
+    ];
+
+    protected override int DefaultCount(GenerationOptions options) => 1;
+
+    protected override long[] SampleShapeFor(GenerationOptions options)
+    {
+        int height = options.Height ?? DefaultImageSize, width = options.Width ?? DefaultImageSize;
+        return [UNet.Config.OutChannels, height / Vae.ScaleFactor, width / Vae.ScaleFactor];
+    }
+
+    protected override long[] ImageShapeFor(GenerationOptions options, Tensor image) =>
+        image.dim() == 4 && image.shape[2] % Vae.ScaleFactor == 0 && image.shape[3] % Vae.ScaleFactor == 0
+            ? [Vae.Config.InChannels, image.shape[2], image.shape[3]]
+            : [Vae.Config.InChannels, options.Height ?? DefaultImageSize, options.Width ?? DefaultImageSize];
+
+    /// <summary>
+    /// diffusers' <c>encode_prompt</c>: the prompt's embeddings for every sample; with guidance (scale &gt; 1) the negative
+    /// prompt's (default "") as the unconditional half. diffusers v0.31 applies <c>clip_skip</c> to the prompt only.
+    /// </summary>
+    protected override SampleConditioning Condition(GenerationOptions options, int count, bool editing)
+    {
+        if (options.Classes is not null) throw new DiffuseArgumentException("classes", $"apply to class-conditional models only; a {ClassName} takes a prompt");
+        var positive = Embed(options.Prompt ?? "", options.ClipSkip, count);
+        if (!(GuidanceScaleOf(options) > 1)) return new SampleConditioning(positive, null);
+        var negative = Embed(options.NegativePrompt ?? "", clipSkip: null, count);
+        return new SampleConditioning(positive, negative);
+    }
+
+    Conditioning Embed(string prompt, int? clipSkip, int count)
+    {
+        using var embeddings = TextEncoder.Encode([prompt], clipSkip);
+        var states = embeddings.Embeddings.repeat(count, 1, 1).to(Device).DetachFromDisposeScope();
+        return new Conditioning { EncoderHiddenStates = states };
+    }
+
+    /// <summary>vae.decode(latents / scaling_factor (+ shift)): images in [−1, 1] (diffusers' postprocess maps them to [0, 1]).</summary>
+    protected override Tensor DecodeSamples(Tensor samples)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return Vae.Decode(Vae.UnscaleLatents(samples.to(float32))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The image's latent: a sample of the VAE's posterior, scaled (diffusers' img2img <c>prepare_latents</c>).</summary>
+    protected override Tensor EncodeImages(Tensor images, Generator generator)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var posterior = Vae.Encode(images.to(float32));
+        return Vae.ScaleLatents(posterior.Sample(generator)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The pipeline of a diffusers folder whose unet/ and scheduler/ are already read.</summary>
+    internal static StableDiffusionPipeline FromFolder(PipelineFolderContents contents, Device? device, ScalarType dtype)
+    {
+        var folder = contents.Folder;
+        if (contents.Network is not UNet2DConditionModel unet)
+            throw new DiffuseException($"{folder}: a {DiffusersClassName} needs a UNet2DConditionModel, the folder holds a {contents.Network.GetType().Name}");
+        foreach (var part in new[] { VaeFolder, ClipTextEncoder.TokenizerFolder, ClipTextEncoder.TextEncoderFolder })
+            if (!Directory.Exists(Path.Combine(folder, part))) throw new DiffuseException($"{folder}: a {DiffusersClassName} folder needs {part}/, which is missing");
+        var vae = ModelFolder.Load(Path.Combine(folder, VaeFolder), device) as AutoencoderKL
+                  ?? throw new DiffuseException($"{folder}: {VaeFolder}/ does not hold an AutoencoderKL");
+        try
+        {
+            var text = ClipTextEncoder.Load(folder, device);
+            try { return new StableDiffusionPipeline(unet, vae, text, contents.Scheduler, device, dtype); }
+            catch
+            {
+                text.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            vae.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Not yet: a Stable Diffusion folder also holds the VAE, text encoder and tokenizer, which this version does not write.</summary>
+    public override void Save(string folder) =>
+        throw new DiffuseException($"saving a {DiffusersClassName} is not supported yet (it would need vae/, text_encoder/ and tokenizer/ written too)");
+
+    public override void Dispose()
+    {
+        Vae.Dispose();
+        TextEncoder.Dispose();
+        base.Dispose();
+    }
+}
