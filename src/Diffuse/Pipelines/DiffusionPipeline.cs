@@ -30,11 +30,20 @@ public abstract class DiffusionPipeline : IDisposable
         Denoiser = dtype == ScalarType.Float32 ? denoiser : new ReducedPrecisionDenoiser(network, dtype);
     }
 
-    /// <summary>Loads the pipeline a folder holds (a pipeline folder, a training run's folder, or a bare model folder).</summary>
+    /// <summary>
+    /// Loads the pipeline a folder holds (a pipeline folder, a training run's folder, or a bare model folder), or a
+    /// Stable Diffusion single-file checkpoint.
+    /// </summary>
     /// <param name="device">where the network runs (default: the CPU); see <see cref="Runtime.Devices.Parse"/>.</param>
     /// <param name="dtype">the float type the network runs in: float32, bfloat16 or float16 (diffusers' <c>torch_dtype</c>).</param>
-    public static DiffusionPipeline Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32) =>
-        PipelineRegistry.Create(PipelineFolder.Read(path, device), device, dtype);
+    /// <param name="config">for a single-file checkpoint: a diffusers folder whose configs, scheduler and tokenizer fill in what the file does not hold.</param>
+    public static DiffusionPipeline Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32, string? config = null)
+    {
+        // One file: an original-layout Stable Diffusion checkpoint (.safetensors, .ckpt), as A1111 and ComfyUI keep them.
+        if (File.Exists(path)) return StableDiffusionPipeline.FromSingleFile(path, config, device, dtype);
+        if (config is not null) throw new DiffuseArgumentException("config", "applies to single-file checkpoints only; a model folder has its own configs");
+        return PipelineRegistry.Create(PipelineFolder.Read(path, device), device, dtype);
+    }
 
     /// <summary>The denoising network (UNet2DModel, ToyMlp, ...), on <see cref="Device"/>.</summary>
     public nn.Module Network { get; }

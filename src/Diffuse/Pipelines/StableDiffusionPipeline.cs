@@ -1,4 +1,6 @@
 using Diffuse.Folders;
+using Diffuse.Folders.Original;
+using Diffuse.Formats;
 using Diffuse.Models;
 using Diffuse.Schedules;
 using Diffuse.Text;
@@ -139,6 +141,65 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
         {
             vae.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The pipeline of an original single-file checkpoint (A1111, ComfyUI): the UNet, VAE and text encoder converted to
+    /// diffusers' names (<see cref="OriginalCheckpoint"/>); their configs from what the shapes tell over
+    /// <paramref name="configFolder"/>'s (a diffusers Stable Diffusion folder) or the standard SD 1.x/2.x ones; the
+    /// scheduler and tokenizer from that folder, or the standard ones (the CLIP tokenizer is embedded in the library).
+    /// </summary>
+    public static StableDiffusionPipeline FromSingleFile(string path, string? configFolder = null, Device? device = null,
+                                                         ScalarType dtype = ScalarType.Float32)
+    {
+        using var checkpoint = OriginalCheckpoint.Read(path, configFolder);
+        var baseline = configFolder is null ? StandardConfigs.For(checkpoint.Family) : StandardConfigs.FromFolder(configFolder);
+        var temp = Directory.CreateTempSubdirectory("diffuse-single-file-");
+        var built = new List<IDisposable>();
+        try
+        {
+            string Write(string name, System.Text.Json.Nodes.JsonObject config)
+            {
+                var file = Path.Combine(temp.FullName, name);
+                File.WriteAllText(file, OriginalCheckpoint.ToJson(config));
+                return file;
+            }
+            var unet = new UNet2DConditionModel(UNet2DConditionConfig.Parse(OriginalCheckpoint.ToJson(checkpoint.UNetConfig), $"{path} (UNet config)"));
+            built.Add(unet);
+            StateDictLoader.LoadInto(unet, checkpoint.UNet, path);
+            unet.eval();
+            var vae = new AutoencoderKL(AutoencoderKLConfig.Load(Write("vae.json", checkpoint.VaeConfig)));
+            built.Add(vae);
+            StateDictLoader.LoadInto(vae, checkpoint.Vae, path);
+            vae.eval();
+            var textModel = new ClipTextModel(ClipTextConfig.Load(Write("text_encoder.json", checkpoint.TextEncoderConfig)));
+            built.Add(textModel);
+            StateDictLoader.LoadInto(textModel, checkpoint.TextEncoder, path);
+            textModel.eval();
+            var tokenizerFolder = configFolder is null ? null : Path.Combine(configFolder, ClipTextEncoder.TokenizerFolder);
+            var tokenizer = tokenizerFolder is not null && Directory.Exists(tokenizerFolder)
+                ? ClipTokenizer.Load(tokenizerFolder)
+                : StandardClipTokenizer.Load(padWithExclamationMark: checkpoint.Family == StableDiffusionFamily.V2);
+            var scheduler = SchedulerConfig.Load(Write("scheduler_config.json", baseline.Scheduler));
+            var text = new ClipTextEncoder(tokenizer, textModel);
+            return new StableDiffusionPipeline(unet, vae, text, scheduler, device, dtype);
+        }
+        catch (Exception e)
+        {
+            foreach (var part in built) part.Dispose();
+            // A config error names the temporary file it was written to; name the checkpoint and the config's source instead.
+            if (e is DiffuseException && e.Message.Contains(temp.FullName, StringComparison.Ordinal))
+            {
+                var source = configFolder is null ? $"the standard SD {(checkpoint.Family == StableDiffusionFamily.V1 ? "1.x" : "2.x")} settings (give the model's diffusers folder with --config)" : configFolder;
+                var message = e.Message.Replace(temp.FullName + Path.DirectorySeparatorChar, "").Replace(".json:", " config:", StringComparison.Ordinal);
+                throw new DiffuseException($"{path}: {message} (sizes from the file, the rest from {source})", e);
+            }
+            throw;
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
         }
     }
 

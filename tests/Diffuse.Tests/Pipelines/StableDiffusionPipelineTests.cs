@@ -68,4 +68,49 @@ public sealed class StableDiffusionPipelineTests(ITestOutputHelper output)
         output.WriteLine($"img2img: worst step {worstStep:E2}, image {pixels:E2} of their scale");
         Assert.True(worstStep < 1e-4 && pixels < 1e-4, $"img2img: worst step {worstStep:E2}, image {pixels:E2} of their scale");
     }
+
+    [Fact]
+    public void The_single_file_checkpoint_samples_what_the_folder_samples()
+    {
+        using var scope = NewDisposeScope();
+        var expected = Fixtures.Load(Expected("txt2img_ddim_10.safetensors"));
+        var noise = Fixtures.Load(Expected("noise.safetensors"))["sample"];
+        var file = Path.Combine(Fixtures.InteropFolder, "tiny-sd-single-file", "tiny-sd.safetensors");
+        using var pipeline = DiffusionPipeline.Load(file, config: Folder);
+        Assert.IsType<StableDiffusionPipeline>(pipeline);
+        using var result = pipeline.Generate(new GenerationOptions { Prompt = Prompt, Scheduler = "DDIMScheduler", Steps = 10, GuidanceScale = 7.5, InitialNoise = noise });
+        double latents = Relative(result.Latents!, expected["latents"]);
+        output.WriteLine($"single file, txt2img_ddim_10: latents {latents:E2} of their scale");
+        Assert.True(latents < 1e-4, $"latents {latents:E2}");
+    }
+
+    [Fact]
+    public void A_tiny_single_file_without_its_config_folder_is_refused_in_one_line()
+    {
+        // The standard SD 1.x text encoder has 12 heads, which a 32-wide tiny model cannot split into: say so, load nothing.
+        var file = Path.Combine(Fixtures.InteropFolder, "tiny-sd-single-file", "tiny-sd.safetensors");
+        var e = Assert.ThrowsAny<DiffuseException>(() => DiffusionPipeline.Load(file));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.StartsWith(file + ": text_encoder config: num_attention_heads", e.Message);
+        Assert.Contains("--config", e.Message);
+    }
+
+    [Fact]
+    public void Options_a_text_pipeline_cannot_take_are_refused_naming_them()
+    {
+        using var pipeline = DiffusionPipeline.Load(Folder);
+        Assert.Equal("height", Assert.Throws<DiffuseArgumentException>(() => pipeline.Generate(new GenerationOptions { Prompt = "x", Height = 60 })).ParameterName);
+        Assert.Equal("classes", Assert.Throws<DiffuseArgumentException>(() => pipeline.Generate(new GenerationOptions { Prompt = "x", Classes = [1] })).ParameterName);
+        Assert.Equal("clip_skip", Assert.Throws<DiffuseArgumentException>(() => pipeline.Generate(new GenerationOptions { Prompt = "x", ClipSkip = 9 })).ParameterName);
+    }
+
+    [Fact]
+    public void Height_and_width_set_the_latent_size_in_multiples_of_eight()
+    {
+        using var scope = NewDisposeScope();
+        using var pipeline = DiffusionPipeline.Load(Folder);
+        using var result = pipeline.Generate(new GenerationOptions { Prompt = "a cat", Steps = 2, Height = 48, Width = 80, Scheduler = "ddim" });
+        Assert.Equal(new long[] { 1, 4, 24, 40 }, result.Latents!.shape);
+        Assert.Equal(new long[] { 1, 3, 48, 80 }, result.Samples.shape);
+    }
 }
