@@ -10,7 +10,7 @@ public sealed class InfoCommand(IAnsiConsole console) : Command<InfoSettings>
 {
     public override int Execute(CommandContext context, InfoSettings s, CancellationToken cancellationToken)
     {
-        var modelFolder = DefaultModel.Resolve(s.Model);
+        var modelFolder = DefaultModel.Resolve(s.Model, "MODEL_DIR");
         using var pipeline = ModelOptions.Load(modelFolder, device: null);
         long parameters = pipeline.Network.parameters().Sum(p => p.numel());
         var scheduler = pipeline.SchedulerConfig;
