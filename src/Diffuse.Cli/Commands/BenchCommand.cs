@@ -11,7 +11,7 @@ namespace Diffuse.Cli.Commands;
 /// <c>diffuse bench</c>: training and sampling speed of the model presets and of ../shared/perf's
 /// UNets, as images/s and as a share of the machine's float32 peak.
 /// </summary>
-public sealed class BenchCommand : Command<BenchSettings>
+public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
 {
     public override int Execute(CommandContext context, BenchSettings s, CancellationToken cancellationToken)
     {
@@ -32,18 +32,18 @@ public sealed class BenchCommand : Command<BenchSettings>
         if (s.Threads is int threads) set_num_threads(threads);
 
         BenchReport report = null!;
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        if (!console.Profile.Capabilities.Interactive)
         {
             // Redirected output: a line when a case and part first runs, not a progress bar redrawn as lines.
             var told = new HashSet<string>();
             report = BenchRunner.Run(options, (name, part, warmup) =>
             {
-                if (told.Add($"{name}: {part}")) AnsiConsole.MarkupLineInterpolated($"[grey]{name}: {part}[/]");
-                else if (!warmup && told.Add($"{name}: {part} timed")) AnsiConsole.MarkupLineInterpolated($"[grey]{name}: {part}, timed rounds[/]");
+                if (told.Add($"{name}: {part}")) console.MarkupLineInterpolated($"[grey]{name}: {part}[/]");
+                else if (!warmup && told.Add($"{name}: {part} timed")) console.MarkupLineInterpolated($"[grey]{name}: {part}, timed rounds[/]");
             });
         }
         else
-            AnsiConsole.Progress()
+            console.Progress()
                 .AutoClear(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>
@@ -57,17 +57,17 @@ public sealed class BenchCommand : Command<BenchSettings>
                     });
                 });
 
-        AnsiConsole.Write(TrainingTable(report));
-        AnsiConsole.Write(InferenceTable(report, options));
+        console.Write(TrainingTable(report));
+        console.Write(InferenceTable(report, options));
         var peak = report.Peak?.Assumptions ?? "peak unknown (no /proc/cpuinfo)";
-        AnsiConsole.MarkupLineInterpolated($"{peak}; libtorch threads: {report.IntraOpThreads} intra-op, {report.InteropThreads} inter-op");
-        foreach (var note in report.Notes) AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
+        console.MarkupLineInterpolated($"{peak}; libtorch threads: {report.IntraOpThreads} intra-op, {report.InteropThreads} inter-op");
+        foreach (var note in report.Notes) console.MarkupLineInterpolated($"[grey]{note}[/]");
         if (s.Out is not null)
         {
             report.Save(s.Out);
-            AnsiConsole.MarkupLineInterpolated($"wrote {s.Out} ({report.Seconds:F0} s)");
+            console.MarkupLineInterpolated($"wrote {s.Out} ({report.Seconds:F0} s)");
         }
-        else AnsiConsole.MarkupLineInterpolated($"{report.Seconds:F0} s");
+        else console.MarkupLineInterpolated($"{report.Seconds:F0} s");
         return 0;
     }
 

@@ -1,3 +1,4 @@
+using Diffuse.Training;
 
 namespace Diffuse.Cli.Commands;
 
@@ -20,15 +21,22 @@ internal static class DefaultModel
 
     public static string ShippedSuperResolution => Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist-superres-x2");
 
-    public static string Resolve(string? option) => Resolve(option, Trained, Shipped, "run diffuse train");
+    /// <param name="name">how the user gave the folder, for the error when it is a preset's name.</param>
+    public static string Resolve(string? option, string name = "--model") => Resolve(option, name, Trained, Shipped, "run diffuse train");
 
     /// <summary>The same choice for diffuse upscale: the trained super-resolution run, else the shipped ×2 model.</summary>
     public static string ResolveSuperResolution(string? option) =>
-        Resolve(option, TrainedSuperResolution, ShippedSuperResolution, "run diffuse train --task superres");
+        Resolve(option, "--model", TrainedSuperResolution, ShippedSuperResolution, "run diffuse train --task superres");
 
-    static string Resolve(string? option, string trained, string shipped, string howToTrain)
+    static string Resolve(string? option, string name, string trained, string shipped, string howToTrain)
     {
-        if (option is not null) return option;
+        if (option is not null)
+        {
+            // `--model tiny` reads naturally, but presets only size a new model; a folder of that name still wins.
+            if (ModelPresets.Names.Contains(option) && !Directory.Exists(option))
+                throw new DiffuseException($"{name} '{option}' is a model preset, not a folder: presets size a new model (diffuse train --preset {option}); {name} takes a model folder, such as a training run's folder or its model/");
+            return option;
+        }
         if (Directory.Exists(trained)) return trained;
         if (!Directory.Exists(shipped))
             throw new DiffuseException($"no --model given, no {trained} ({howToTrain}) and no shipped model at {shipped}");

@@ -17,7 +17,7 @@ namespace Diffuse.Cli.Commands;
 /// (a trained classifier, or pytorch-fid's Inception-v3), between samples of a model and real images,
 /// printed beside the same figures for two disjoint real sets: the floor a perfect model would reach at this count.
 /// </summary>
-public sealed class EvalCommand : Command<EvalSettings>
+public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
 {
     private static readonly string[] FeatureNames = ["classifier", "inception"];
 
@@ -57,7 +57,7 @@ public sealed class EvalCommand : Command<EvalSettings>
         using var order = randperm(data.Count, generator: generator);
 
         Tensor realFeatures = null!, otherRealFeatures = null!, sampleFeatures = null!;
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -99,7 +99,7 @@ public sealed class EvalCommand : Command<EvalSettings>
         var outPath = s.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelFolder).TrimEnd(Path.DirectorySeparatorChar))!, "eval.json");
         report.Save(outPath);
         Print(report, features.Name);
-        AnsiConsole.MarkupLineInterpolated($"wrote {outPath} ({report.Seconds:F0} s)");
+        console.MarkupLineInterpolated($"wrote {outPath} ({report.Seconds:F0} s)");
         return 0;
     }
 
@@ -110,9 +110,9 @@ public sealed class EvalCommand : Command<EvalSettings>
         return features.Features(images, done => task.Value = done);
     }
 
-    private static void Print(SampleQualityReport r, string featureName)
+    private void Print(SampleQualityReport r, string featureName)
     {
-        AnsiConsole.MarkupLineInterpolated(
+        console.MarkupLineInterpolated(
             $"{featureName} features; samples vs real: {r.Count} vs {r.Count} images; floor, real vs real: {r.FloorCount} vs {r.FloorCount}");
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("")
@@ -122,7 +122,7 @@ public sealed class EvalCommand : Command<EvalSettings>
         table.AddRow("KID, mean ± std", $"[bold]{r.KidMean:G4}[/] ± {r.KidStd:G2}", $"{r.RealVsRealKidMean:G4} ± {r.RealVsRealKidStd:G2}");
         table.AddRow($"precision (k = {r.PrecisionRecallK})", $"[bold]{r.Precision:F3}[/]", $"{r.RealVsRealPrecision:F3}");
         table.AddRow($"recall (k = {r.PrecisionRecallK})", $"[bold]{r.Recall:F3}[/]", $"{r.RealVsRealRecall:F3}");
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
     private static DiffuseException Dispose(IDisposable module, DiffuseException error)

@@ -47,10 +47,10 @@ internal static class ImageModel
         return image;
     }
 
-    public static Tensor WithProgress(string title, Func<Action<DenoisingStep>, Tensor> run)
+    public static Tensor WithProgress(IAnsiConsole console, string title, Func<Action<DenoisingStep>, Tensor> run)
     {
         Tensor result = null!;
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Diffuse.Cli.Commands;
 
 /// <summary><c>diffuse img2img</c>: SDEdit (Meng et al. 2021) — noise an image part-way and denoise it with the model.</summary>
-public sealed class ImageToImageCommand : Command<ImageToImageSettings>
+public sealed class ImageToImageCommand(IAnsiConsole console) : Command<ImageToImageSettings>
 {
     public override int Execute(CommandContext context, ImageToImageSettings s, CancellationToken cancellationToken)
     {
@@ -25,11 +25,11 @@ public sealed class ImageToImageCommand : Command<ImageToImageSettings>
         using var image = ImageModel.ReadImage(s.Image, pipeline, "--image");
         int kept = ImageToImage.KeptSteps(s.Strength, s.Steps);
         var sampler = s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddim";
-        using var result = ImageModel.WithProgress($"{sampler} {kept} of {s.Steps} steps",
+        using var result = ImageModel.WithProgress(console, $"{sampler} {kept} of {s.Steps} steps",
             onStep => pipeline.ImageToImage(image, s.Strength, options, onStep, cancellationToken));
         ImageGrid.SavePng(result, s.Out, columns: 1, padding: 0, scale: s.Scale);
         // The counts first: a long path may wrap, and the progress bar is not shown on a short run.
-        AnsiConsole.MarkupLineInterpolated($"{kept} denoising steps from strength {s.Strength.ToString(CultureInfo.InvariantCulture)}: wrote {s.Out}");
+        console.MarkupLineInterpolated($"{kept} denoising steps from strength {s.Strength.ToString(CultureInfo.InvariantCulture)}: wrote {s.Out}");
         return 0;
     }
 }

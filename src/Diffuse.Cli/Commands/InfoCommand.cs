@@ -6,11 +6,11 @@ using Spectre.Console.Cli;
 namespace Diffuse.Cli.Commands;
 
 /// <summary><c>diffuse info</c>: what a model folder holds — its pipeline, network, size, scheduler, and the run that made it.</summary>
-public sealed class InfoCommand : Command<InfoSettings>
+public sealed class InfoCommand(IAnsiConsole console) : Command<InfoSettings>
 {
     public override int Execute(CommandContext context, InfoSettings s, CancellationToken cancellationToken)
     {
-        var modelFolder = DefaultModel.Resolve(s.Model);
+        var modelFolder = DefaultModel.Resolve(s.Model, "MODEL_DIR");
         using var pipeline = ModelOptions.Load(modelFolder, device: null);
         long parameters = pipeline.Network.parameters().Sum(p => p.numel());
         var scheduler = pipeline.SchedulerConfig;
@@ -25,7 +25,7 @@ public sealed class InfoCommand : Command<InfoSettings>
             var config = TrainingCheckpoint.ReadConfig(modelFolder);
             table.AddRow("training", Markup.Escape($"checkpoint of a run: data {config.Data}, {config.Steps} steps planned, batch {config.Batch}, lr {config.LearningRate}"));
         }
-        AnsiConsole.Write(table);
+        console.Write(table);
         return 0;
     }
 }

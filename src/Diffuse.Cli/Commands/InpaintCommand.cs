@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Diffuse.Cli.Commands;
 
 /// <summary><c>diffuse inpaint</c>: fill the black part of a mask with the model, keeping the white part of the image.</summary>
-public sealed class InpaintCommand : Command<InpaintSettings>
+public sealed class InpaintCommand(IAnsiConsole console) : Command<InpaintSettings>
 {
     public override int Execute(CommandContext context, InpaintSettings s, CancellationToken cancellationToken)
     {
@@ -38,10 +38,10 @@ public sealed class InpaintCommand : Command<InpaintSettings>
         using var mask = ReadMask(s.Mask, image);
         var sampler = repaint ? "ddpm" : s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddim";
         var title = repaint ? $"repaint {s.Steps} steps, j={s.Jump}, r={s.Resample}" : $"replace, {sampler} {s.Steps} steps";
-        using var result = ImageModel.WithProgress(title, onStep =>
+        using var result = ImageModel.WithProgress(console, title, onStep =>
             pipeline.Inpaint(image, mask, options, repaint ? new RePaintSchedule(s.Jump, s.Resample) : null, onStep, cancellationToken));
         ImageGrid.SavePng(result, s.Out, columns: 1, padding: 0, scale: s.Scale);
-        AnsiConsole.MarkupLineInterpolated($"wrote {s.Out}");
+        console.MarkupLineInterpolated($"wrote {s.Out}");
         return 0;
     }
 

@@ -11,7 +11,7 @@ namespace Diffuse.Cli.Commands;
 /// <c>diffuse interpolate</c>: DDIM-invert two images, walk the great circle between their noises (Song et al. 2021, §5.3)
 /// and decode each point with DDIM (η = 0). The strip is A | frames | B; the end frames are the reconstructions of A and B.
 /// </summary>
-public sealed class InterpolateCommand : Command<InterpolateSettings>
+public sealed class InterpolateCommand(IAnsiConsole console) : Command<InterpolateSettings>
 {
     public override int Execute(CommandContext context, InterpolateSettings s, CancellationToken cancellationToken)
     {
@@ -31,22 +31,22 @@ public sealed class InterpolateCommand : Command<InterpolateSettings>
         var classIndex = InversionInput.Class(pipeline, s.Class);
         using var ends = cat([a, b]);
         var endLabels = InversionInput.Conditioning(classIndex, 2);
-        using var noise = ImageModel.WithProgress($"inverting 2 images, {s.Steps} DDIM steps",
+        using var noise = ImageModel.WithProgress(console, $"inverting 2 images, {s.Steps} DDIM steps",
             onStep => DdimInversion.Invert(model, schedulerConfig, ends, s.Steps, endLabels, onStep));
         using var noiseA = noise[0];
         using var noiseB = noise[1];
         using var path = SphericalInterpolation.Frames(noiseA, noiseB, s.Frames);
         var frameLabels = InversionInput.Conditioning(classIndex, s.Frames);
-        using var frames = ImageModel.WithProgress($"decoding {s.Frames} frames, {s.Steps} DDIM steps",
+        using var frames = ImageModel.WithProgress(console, $"decoding {s.Frames} frames, {s.Steps} DDIM steps",
             onStep => DdimInversion.Reconstruct(model, schedulerConfig, path, s.Steps, frameLabels, onStep));
         using var strip = cat([a, frames, b]);
         ImageGrid.SaveStrip(strip, s.Out, scale: s.Scale);
 
         using var first = frames.narrow(0, 0, 1);
         using var last = frames.narrow(0, s.Frames - 1, 1);
-        AnsiConsole.MarkupLineInterpolated($"reconstruction of --from: {ReconstructionError.Of(a, first)}");
-        AnsiConsole.MarkupLineInterpolated($"reconstruction of --to: {ReconstructionError.Of(b, last)}");
-        AnsiConsole.MarkupLineInterpolated($"{s.Frames} frames, {s.Steps} DDIM steps{InversionInput.Describe(classIndex)}: wrote {s.Out}");
+        console.MarkupLineInterpolated($"reconstruction of --from: {ReconstructionError.Of(a, first)}");
+        console.MarkupLineInterpolated($"reconstruction of --to: {ReconstructionError.Of(b, last)}");
+        console.MarkupLineInterpolated($"{s.Frames} frames, {s.Steps} DDIM steps{InversionInput.Describe(classIndex)}: wrote {s.Out}");
         return 0;
     }
 }

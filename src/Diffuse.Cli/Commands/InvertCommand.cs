@@ -10,7 +10,7 @@ using Spectre.Console.Cli;
 namespace Diffuse.Cli.Commands;
 
 /// <summary><c>diffuse invert</c>: DDIM inversion (Song et al. 2021, §5.4) — the noise that DDIM with η = 0 turns into the image.</summary>
-public sealed class InvertCommand : Command<InvertSettings>
+public sealed class InvertCommand(IAnsiConsole console) : Command<InvertSettings>
 {
     public override int Execute(CommandContext context, InvertSettings s, CancellationToken cancellationToken)
     {
@@ -29,17 +29,17 @@ public sealed class InvertCommand : Command<InvertSettings>
         using var image = InversionInput.ReadImage(s.Image, pipeline, "--image");
         var classIndex = InversionInput.Class(pipeline, s.Class);
         var labels = InversionInput.Conditioning(classIndex, 1);
-        using var noise = ImageModel.WithProgress($"inverting, {s.Steps} DDIM steps",
+        using var noise = ImageModel.WithProgress(console, $"inverting, {s.Steps} DDIM steps",
             onStep => DdimInversion.Invert(model, schedulerConfig, image, s.Steps, labels, onStep));
         SampleTensorFile.Write(s.Out, noise, Provenance(s, classIndex));
         var decode = $"diffuse sample --init-noise FILE --sampler ddim --eta 0 --steps {s.Steps}{(classIndex is long k ? $" --class {k}" : "")}{(s.Clip ? "" : " --no-clip")}";
-        AnsiConsole.MarkupLineInterpolated($"inverted in {s.Steps} DDIM steps{InversionInput.Describe(classIndex)} (decode with: {decode}): wrote {s.Out}");
+        console.MarkupLineInterpolated($"inverted in {s.Steps} DDIM steps{InversionInput.Describe(classIndex)} (decode with: {decode}): wrote {s.Out}");
         if (s.Reconstruction is null) return 0;
 
-        using var reconstruction = ImageModel.WithProgress($"ddim {s.Steps} steps",
+        using var reconstruction = ImageModel.WithProgress(console, $"ddim {s.Steps} steps",
             onStep => DdimInversion.Reconstruct(model, schedulerConfig, noise, s.Steps, labels, onStep));
         ImageGrid.SavePng(reconstruction, s.Reconstruction, columns: 1, padding: 0, scale: s.Scale);
-        AnsiConsole.MarkupLineInterpolated($"reconstruction error {ReconstructionError.Of(image, reconstruction)}: wrote {s.Reconstruction}");
+        console.MarkupLineInterpolated($"reconstruction error {ReconstructionError.Of(image, reconstruction)}: wrote {s.Reconstruction}");
         return 0;
     }
 

@@ -16,7 +16,7 @@ namespace Diffuse.Cli.Commands;
 /// <c>diffuse nll</c>: the negative log-likelihood bound of a model on real data, in bits/dim (Ho et al. 2020,
 /// eq. 5 and Table 1), with its standard error over images and the prior, transition and decoder terms.
 /// </summary>
-public sealed class NllCommand : Command<NllSettings>
+public sealed class NllCommand(IAnsiConsole console) : Command<NllSettings>
 {
     public override int Execute(CommandContext context, NllSettings s, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ public sealed class NllCommand : Command<NllSettings>
         VariationalBoundTerms terms = null!;
         using var generator = new Generator().manual_seed(s.Seed);
         var what = s.TimestepSamples is int sampled ? $"{sampled} of {bound.NumTrainTimesteps - 1} transition timesteps" : $"all {bound.NumTrainTimesteps} timesteps";
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -70,17 +70,17 @@ public sealed class NllCommand : Command<NllSettings>
         report.Save(outPath);
 
         // Short lines: Spectre wraps at 80 columns when the output is redirected.
-        AnsiConsole.MarkupLineInterpolated($"NLL bound, {s.Count} images: [bold]{total.Mean:F4} ± {total.StandardError:F4}[/] bits/dim");
+        console.MarkupLineInterpolated($"NLL bound, {s.Count} images: [bold]{total.Mean:F4} ± {total.StandardError:F4}[/] bits/dim");
         if (s.TimestepSamples is int used)
-            AnsiConsole.MarkupLineInterpolated($"estimate: transitions from {used} of {bound.NumTrainTimesteps - 1} timesteps per image");
+            console.MarkupLineInterpolated($"estimate: transitions from {used} of {bound.NumTrainTimesteps - 1} timesteps per image");
         var table = new Table().AddColumns("term", "bits/dim", "± s.e.");
         table.AddRow("prior L_T", $"{prior.Mean:F5}", $"{prior.StandardError:F5}");
         table.AddRow($"transitions Σ L_t-1, t = 2..{bound.NumTrainTimesteps}", $"{transitions.Mean:F4}", $"{transitions.StandardError:F4}");
         table.AddRow(decoder == LikelihoodDecoder.Discretized8Bit ? "decoder L_0 (discretised)" : "decoder L_0 (density)", $"{decoderTerm.Mean:F4}", $"{decoderTerm.StandardError:F4}");
-        AnsiConsole.Write(table);
+        console.Write(table);
         if (decoder == LikelihoodDecoder.ContinuousGaussian)
-            AnsiConsole.MarkupLine("continuous data: the decoder term is a density, so these bits/dim can be negative and depend on the data's scale");
-        AnsiConsole.MarkupLineInterpolated($"wrote {outPath} ({report.Seconds:F0} s)");
+            console.MarkupLine("continuous data: the decoder term is a density, so these bits/dim can be negative and depend on the data's scale");
+        console.MarkupLineInterpolated($"wrote {outPath} ({report.Seconds:F0} s)");
         return 0;
     }
 

@@ -11,7 +11,7 @@ namespace Diffuse.Cli.Commands;
 /// <c>diffuse noise</c>: one image along the forward process, x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε at the chosen t,
 /// written as a strip (the picture every diffusion tutorial draws).
 /// </summary>
-public sealed class NoiseCommand : Command<NoiseSettings>
+public sealed class NoiseCommand(IAnsiConsole console) : Command<NoiseSettings>
 {
     public override int Execute(CommandContext context, NoiseSettings s, CancellationToken cancellationToken)
     {
@@ -40,8 +40,8 @@ public sealed class NoiseCommand : Command<NoiseSettings>
             table.AddRow(t.ToString(CultureInfo.InvariantCulture), ab.ToString("F4", CultureInfo.InvariantCulture),
                          Math.Sqrt(ab).ToString("F4", CultureInfo.InvariantCulture), Math.Sqrt(1 - ab).ToString("F4", CultureInfo.InvariantCulture));
         }
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"wrote {s.Out}");
+        console.Write(table);
+        console.MarkupLineInterpolated($"wrote {s.Out}");
         return 0;
     }
 

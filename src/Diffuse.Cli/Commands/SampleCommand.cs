@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace Diffuse.Cli.Commands;
 
 /// <summary><c>diffuse sample</c>: generates images (or points) from a model folder's pipeline with the chosen sampler.</summary>
-public sealed class SampleCommand : Command<SampleSettings>
+public sealed class SampleCommand(IAnsiConsole console) : Command<SampleSettings>
 {
     public override int Execute(CommandContext context, SampleSettings s, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ public sealed class SampleCommand : Command<SampleSettings>
         GenerationResult result = null!;
         try
         {
-            AnsiConsole.Progress()
+            console.Progress()
                 .AutoClear(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
@@ -64,10 +64,10 @@ public sealed class SampleCommand : Command<SampleSettings>
             }
             var each = s.Each is null ? "" : $" and {count} images in {s.Each}";
             var tensor = s.SaveTensor is null ? "" : $" and {s.SaveTensor}";
-            AnsiConsole.MarkupLineInterpolated($"wrote {s.Out}{each}{tensor}");
+            console.MarkupLineInterpolated($"wrote {s.Out}{each}{tensor}");
             // The steps first: a long path may wrap.
             if (trajectory is not null)
-                AnsiConsole.MarkupLineInterpolated($"trajectory at steps {string.Join(",", trajectory.RecordedSteps.Select(i => i + 1))} of {trajectory.LoopSteps}: wrote {s.Trajectory}");
+                console.MarkupLineInterpolated($"trajectory at steps {string.Join(",", trajectory.RecordedSteps.Select(i => i + 1))} of {trajectory.LoopSteps}: wrote {s.Trajectory}");
         }
         finally
         {

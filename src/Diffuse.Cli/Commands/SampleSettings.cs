@@ -6,7 +6,7 @@ namespace Diffuse.Cli.Commands;
 public sealed class SampleSettings : CommandSettings
 {
     [CommandOption("--model <DIR>")]
-    [Description("Model folder in diffusers' layout (a run's model/ or checkpoint-N/, or a diffusers DDPMPipeline folder). " + DefaultModel.Help)]
+    [Description("Model folder in diffusers' layout (a training run's folder, its model/ or checkpoint-N/, or a diffusers DDPMPipeline folder; not a preset name, those are for train --preset). " + DefaultModel.Help)]
     public string? Model { get; init; }
 
     [CommandOption("--device <DEVICE>")]

@@ -11,7 +11,7 @@ namespace Diffuse.Cli.Commands;
 /// <c>diffuse sweep</c>: sample quality against cost for several samplers and step counts (Table 1 of the DDIM
 /// paper, Song et al. 2021), all rows from the same starting noise, scored like <c>diffuse eval</c>.
 /// </summary>
-public sealed class SweepCommand : Command<SweepSettings>
+public sealed class SweepCommand(IAnsiConsole console) : Command<SweepSettings>
 {
     public override int Execute(CommandContext context, SweepSettings s, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class SweepCommand : Command<SweepSettings>
         using var real = RealFeatures.Select(classifier, data, s.Count, s.Seed);
 
         var results = new List<SweepRowResult>();
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -61,8 +61,8 @@ public sealed class SweepCommand : Command<SweepSettings>
             table.AddRow(Markup.Escape(r.Sampler), $"{r.Steps}", $"{r.NetworkEvaluations}", $"{r.FrechetDistance:F3}", $"{r.Seconds:F1}");
         table.AddRow("[dim]real vs real[/]", "", "", $"[dim]{real.Floor:F3}[/]", "");
         table.Caption($"{s.Count} samples a row vs {s.Count} real images; floor from {real.FloorCount} vs {real.FloorCount} real images");
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"wrote {outPath} ({report.Seconds:F0} s)");
+        console.Write(table);
+        console.MarkupLineInterpolated($"wrote {outPath} ({report.Seconds:F0} s)");
         return 0;
     }
 }

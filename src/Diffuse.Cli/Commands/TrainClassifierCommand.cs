@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Diffuse.Cli.Commands;
 
 /// <summary><c>diffuse train-classifier</c>: trains the feature network of <c>diffuse eval</c> and reports its test accuracy.</summary>
-public sealed class TrainClassifierCommand : Command<TrainClassifierSettings>
+public sealed class TrainClassifierCommand(IAnsiConsole console) : Command<TrainClassifierSettings>
 {
     private const int HeldOut = 1000;
 
@@ -32,7 +32,7 @@ public sealed class TrainClassifierCommand : Command<TrainClassifierSettings>
         var config = new FashionClassifierConfig { InChannels = data.Channels, SampleSize = data.Height, NumClasses = ClassCount(data, test) };
         using var classifier = trainer.Create(config);
         var clock = Stopwatch.StartNew();
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -54,8 +54,8 @@ public sealed class TrainClassifierCommand : Command<TrainClassifierSettings>
             Epochs = s.Epochs, Batch = s.Batch, LearningRate = s.Lr, Seed = s.Seed, TrainSeconds = Math.Round(seconds, 1),
         };
         ClassifierFolder.Save(s.Out, classifier, metrics.ToJson());
-        AnsiConsole.MarkupLineInterpolated($"[green]done[/]: test accuracy {accuracy:P2} on {testCount} images; {trainCount} training images, {s.Epochs} epochs in {seconds:F0} s");
-        AnsiConsole.MarkupLineInterpolated($"classifier: {s.Out}");
+        console.MarkupLineInterpolated($"[green]done[/]: test accuracy {accuracy:P2} on {testCount} images; {trainCount} training images, {s.Epochs} epochs in {seconds:F0} s");
+        console.MarkupLineInterpolated($"classifier: {s.Out}");
         return 0;
     }
 

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Diffuse.Cli.Commands;
 
 /// <summary><c>diffuse train</c>: trains a model with a progress bar; Ctrl-C saves a checkpoint and stops.</summary>
-public sealed class TrainCommand : Command<TrainSettings>
+public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings s, CancellationToken cancellationToken)
     {
@@ -24,7 +24,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         TrainConfig? config = s.Resume ? null : BuildConfig(s);
         var device = Runtime.Devices.Parse(s.Device ?? "cpu");
         config?.Validate();
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                      new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -48,22 +48,22 @@ public sealed class TrainCommand : Command<TrainSettings>
                     // The rate of this session: a resumed run's earlier steps took their time elsewhere.
                     double rate = p.Step == firstStep ? 0 : (p.Step - firstStep) / clock.Elapsed.TotalSeconds;
                     task.Description = $"step {p.Step}/{p.TotalSteps} loss {p.SmoothedLoss:F4} lr {p.LearningRate:E1} {rate:F2} it/s";
-                }, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"), device);
+                }, message => console.MarkupLineInterpolated($"[grey]{message}[/]"), device);
                 outcome = config is null ? run.Resume(s.Steps, linked.Token) : run.Start(config, linked.Token);
             });
         return Report(outcome, s, outcome.Batch);
     }
 
-    private static int Report(TrainingOutcome outcome, TrainSettings s, int batch)
+    private int Report(TrainingOutcome outcome, TrainSettings s, int batch)
     {
         if (!outcome.Finished)
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted at step {outcome.Step}[/]; checkpoint {outcome.Checkpoint}; continue with: diffuse train --out {s.Out} --resume");
+            console.MarkupLineInterpolated($"[yellow]interrupted at step {outcome.Step}[/]; checkpoint {outcome.Checkpoint}; continue with: diffuse train --out {s.Out} --resume");
             return 130;
         }
         double stepsPerSecond = outcome.SessionSteps / Math.Max(outcome.SessionSeconds, 1e-9);
-        AnsiConsole.MarkupLineInterpolated($"[green]done[/]: {outcome.Step} steps; this session {outcome.SessionSteps} steps in {outcome.SessionSeconds:F0} s ({stepsPerSecond:F2} steps/s, {stepsPerSecond * batch:F0} examples/s); {outcome.TotalSeconds:F0} s in all; last loss {outcome.LastLoss:F4}");
-        AnsiConsole.MarkupLineInterpolated($"model: {outcome.ModelFolder}   samples: {outcome.SamplesFile}   loss curve: {Path.Combine(s.Out, TrainingRun.LossPlotFile)}");
+        console.MarkupLineInterpolated($"[green]done[/]: {outcome.Step} steps; this session {outcome.SessionSteps} steps in {outcome.SessionSeconds:F0} s ({stepsPerSecond:F2} steps/s, {stepsPerSecond * batch:F0} examples/s); {outcome.TotalSeconds:F0} s in all; last loss {outcome.LastLoss:F4}");
+        console.MarkupLineInterpolated($"model: {outcome.ModelFolder}   samples: {outcome.SamplesFile}   loss curve: {Path.Combine(s.Out, TrainingRun.LossPlotFile)}");
         return 0;
     }
 

@@ -14,7 +14,7 @@ namespace Diffuse.Cli.Commands;
 /// <c>diffuse upscale</c>: super-resolution with an SR3 model (Saharia et al. 2021), of one low-resolution
 /// image, or of held-out images scored by PSNR against bicubic upsampling.
 /// </summary>
-public sealed class UpscaleCommand : Command<UpscaleSettings>
+public sealed class UpscaleCommand(IAnsiConsole console) : Command<UpscaleSettings>
 {
     public override int Execute(CommandContext context, UpscaleSettings s, CancellationToken cancellationToken)
     {
@@ -40,22 +40,22 @@ public sealed class UpscaleCommand : Command<UpscaleSettings>
             : Evaluate(s, modelFolder, pipeline, sampler, () => pipeline.CreateScheduler(options));
     }
 
-    private static int UpscaleOne(UpscaleSettings s, SuperResolutionPipeline pipeline, GenerationOptions options, string sampler,
+    private int UpscaleOne(UpscaleSettings s, SuperResolutionPipeline pipeline, GenerationOptions options, string sampler,
                                   CancellationToken cancellationToken)
     {
         int low = pipeline.LowResolutionSize, size = (int)pipeline.SampleShape[1], scale = pipeline.Scale;
         using var image = ImageDecoder.Decode(s.Image!, (int)pipeline.SampleShape[0]);
         if (image.shape[2] != low || image.shape[3] != low)
             throw new DiffuseException($"{s.Image}: --image is {image.shape[3]}×{image.shape[2]} pixels but this ×{scale} model upscales {low}×{low} images (to {size}×{size})");
-        using var result = ImageModel.WithProgress($"{sampler} {s.Steps} steps",
+        using var result = ImageModel.WithProgress(console, $"{sampler} {s.Steps} steps",
             onStep => pipeline.Upscale(image, options, s.Average, onStep, cancellationToken));
         var outPath = s.Out ?? "upscaled.png";
         ImageGrid.SavePng(result, outPath, columns: 1, padding: 0);
-        AnsiConsole.MarkupLineInterpolated($"{low}×{low} → {size}×{size}: wrote {outPath}");
+        console.MarkupLineInterpolated($"{low}×{low} → {size}×{size}: wrote {outPath}");
         return 0;
     }
 
-    private static int Evaluate(UpscaleSettings s, string modelFolder, SuperResolutionPipeline pipeline, string sampler, Func<IScheduler> newScheduler)
+    private int Evaluate(UpscaleSettings s, string modelFolder, SuperResolutionPipeline pipeline, string sampler, Func<IScheduler> newScheduler)
     {
         var clock = Stopwatch.StartNew();
         int size = (int)pipeline.SampleShape[1], scale = pipeline.Scale;
@@ -63,7 +63,7 @@ public sealed class UpscaleCommand : Command<UpscaleSettings>
         if (data.Count < s.Count) throw new DiffuseException($"{s.Data}: holds {data.Count} images, fewer than --count {s.Count}");
 
         SuperResolutionEvaluation.Result result = null!;
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -84,11 +84,11 @@ public sealed class UpscaleCommand : Command<UpscaleSettings>
             };
             report.Save(json);
             var average = s.Average == 1 ? "" : $", mean of {s.Average} samples";
-            AnsiConsole.MarkupLineInterpolated($"PSNR over {report.Count} images, ×{scale} ({size / scale}→{size}), {sampler} {s.Steps} steps{average}:");
-            AnsiConsole.MarkupLineInterpolated($"  model   [bold]{report.ModelPsnr:F2} dB[/]");
-            AnsiConsole.MarkupLineInterpolated($"  bicubic {report.BicubicPsnr:F2} dB");
-            AnsiConsole.MarkupLineInterpolated($"  gain    {report.Gain:+0.00;-0.00} ± {report.GainStandardError:F2} dB (model better on {report.ModelBetterFraction:P0} of images)");
-            AnsiConsole.MarkupLineInterpolated($"wrote {json} and {grid} ({report.Seconds:F0} s)");
+            console.MarkupLineInterpolated($"PSNR over {report.Count} images, ×{scale} ({size / scale}→{size}), {sampler} {s.Steps} steps{average}:");
+            console.MarkupLineInterpolated($"  model   [bold]{report.ModelPsnr:F2} dB[/]");
+            console.MarkupLineInterpolated($"  bicubic {report.BicubicPsnr:F2} dB");
+            console.MarkupLineInterpolated($"  gain    {report.Gain:+0.00;-0.00} ± {report.GainStandardError:F2} dB (model better on {report.ModelBetterFraction:P0} of images)");
+            console.MarkupLineInterpolated($"wrote {json} and {grid} ({report.Seconds:F0} s)");
         }
         return 0;
     }

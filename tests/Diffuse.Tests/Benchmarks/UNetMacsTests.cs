@@ -5,6 +5,7 @@ using TorchSharp.Modules;
 
 namespace Diffuse.Tests.Benchmarks;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class UNetMacsTests
 {
     /// <summary>4×4 input, levels (8, 16), one ResNet a level, mid attention with two heads of 8.</summary>
@@ -69,6 +70,7 @@ public sealed class UNetMacsTests
                 LayersPerBlock = 2, DownsamplePadding = 0,
             }
             : ModelPresets.UNet(preset, 1, size);
+        TorchSharp.torch.manual_seed(1);
         using var model = new UNet2DModel(config);
         var modules = model.named_modules()
             .Where(m => m.module is Conv2d or Linear)
@@ -84,6 +86,7 @@ public sealed class UNetMacsTests
         var config = Small with { SampleSize = 8, DownsamplePadding = 0 };
         var downsampler = UNetMacs.Layers(config).Single(l => l.Name == "down_blocks.0.downsamplers.0.conv");
         Assert.Equal(8L * 8 * 9 * 4 * 4, downsampler.Macs);
+        TorchSharp.torch.manual_seed(2);
         using var model = new UNet2DModel(config);
         using var noGrad = TorchSharp.torch.no_grad();
         using var x = TorchSharp.torch.zeros(1, 1, 8, 8);

@@ -10,10 +10,10 @@ using static TorchSharp.torch;
 namespace Diffuse.Tests.Cli;
 
 /// <summary>
-/// diffuse bench: one-line errors for bad options, and a tiny real run that writes its JSON; and
+/// diffuse bench: one-line errors for bad options (in-process), and a tiny real run that writes its JSON; and
 /// diffuse sample --dtype, the speed option it measures.
 /// </summary>
-[Collection(CliProcessCollection.Name)]
+[Collection(GlobalRngCollection.Name)]
 public sealed class BenchCliTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -33,7 +33,7 @@ public sealed class BenchCliTests : IDisposable
     [InlineData("--budget", "-1", "--budget must be 0 or more seconds")]
     [InlineData("--presets", "tiny,tiny", "--presets names a case twice")]
     public void Bad_option_fails_in_one_line(string option, string value, string message) =>
-        CliAssert.OneLineError(CliProcess.Run("bench", option, value), message);
+        CliAssert.OneLineError(CliInProcess.Run("bench", option, value), message);
 
     [Fact]
     public void A_tiny_run_writes_the_figures_it_prints()
@@ -65,7 +65,7 @@ public sealed class BenchCliTests : IDisposable
 
     [Fact]
     public void Sample_with_an_unknown_dtype_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _temp.File("none"), "--dtype", "float8"), "unknown dtype 'float8'");
+        CliAssert.OneLineError(CliInProcess.Run("sample", "--model", _temp.File("none"), "--dtype", "float8"), "unknown dtype 'float8'");
 
     [Fact]
     public void Sampling_in_bfloat16_stays_close_to_float32()

@@ -5,11 +5,15 @@ using Diffuse.Models;
 using Diffuse.Schedules;
 using Diffuse.Tests.Data;
 using Diffuse.Training;
+using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Cli;
 
-/// <summary>train-classifier and eval as a user runs them: tiny inputs, so each run takes seconds.</summary>
-[Collection(CliProcessCollection.Name)]
+/// <summary>
+/// train-classifier and eval as a user runs them: tiny inputs, so each run takes seconds; bad options are refused in
+/// one line (checked in-process).
+/// </summary>
+[Collection(GlobalRngCollection.Name)]
 public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
 {
     public sealed class Files : IDisposable
@@ -22,8 +26,10 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
 
         public Files()
         {
+            manual_seed(1);
             using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28)))
                 TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            manual_seed(2);
             using (var classifier = new FashionClassifier(new FashionClassifierConfig { BlockOutChannels = [8, 16, 16], FeatureDim = 16 }))
                 ClassifierFolder.Save(Classifier, classifier);
             var random = new Random(5);
@@ -43,39 +49,39 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
 
     [Fact]
     public void Eval_with_a_missing_classifier_folder_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Temp.File("nowhere"), "--count", "8"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Temp.File("nowhere"), "--count", "8"),
             $"classifier folder '{_files.Temp.File("nowhere")}' not found");
 
     [Fact]
     public void Eval_of_a_model_folder_as_classifier_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Model, "--count", "8"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Model, "--count", "8"),
             "not a classifier folder: config.json is missing");
 
     [Fact]
     public void Eval_asking_for_more_images_than_the_data_holds_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--data", _files.LabelledImages, "--count", "100"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--data", _files.LabelledImages, "--count", "100"),
             $"{_files.LabelledImages}: holds 40 images, fewer than --count 100");
 
     [Fact]
     public void Eval_with_unknown_features_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "vgg", "--count", "8"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--features", "vgg", "--count", "8"),
             "--features must be classifier or inception (got 'vgg')");
 
     [Fact]
     public void Eval_with_inception_features_but_no_weights_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--count", "8"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--count", "8"),
             "--features inception needs --inception-weights FILE");
 
     [Fact]
     public void Eval_with_inception_weights_but_classifier_features_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--inception-weights", "w.pth", "--count", "8"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--inception-weights", "w.pth", "--count", "8"),
             "--inception-weights is read only with --features inception");
 
     [Fact]
     public void Eval_with_a_missing_inception_weights_file_fails_in_one_line()
     {
         var missing = _files.Temp.File("pt_inception-missing.pth");
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", missing, "--count", "8"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", missing, "--count", "8"),
             $"Inception weights '{missing}' not found");
     }
 
@@ -83,7 +89,7 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
     public void Eval_with_a_classifiers_weights_as_inception_weights_names_the_first_missing_key()
     {
         var weights = Path.Combine(_files.Classifier, ClassifierFolder.WeightsFile);
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", weights, "--count", "8"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", weights, "--count", "8"),
             $"{weights}: missing weight 'Conv2d_1a_3x3.conv.weight'");
     }
 
@@ -92,23 +98,23 @@ public sealed class ClassifierCliTests : IClassFixture<ClassifierCliTests.Files>
     {
         var weights = _files.Temp.File("not-a-state-dict.pth");
         File.WriteAllText(weights, "<html>404</html>");
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", weights, "--count", "8"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--features", "inception", "--inception-weights", weights, "--count", "8"),
             $"{weights}: not a PyTorch file");
     }
 
     [Fact]
     public void Eval_of_fewer_than_8_samples_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--count", "7"),
+        CliAssert.OneLineError(CliInProcess.Run("eval", "--model", _files.Model, "--classifier", _files.Classifier, "--count", "7"),
             "--count must be at least 8 (got 7)");
 
     [Fact]
     public void Train_classifier_on_images_without_labels_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("train-classifier", "--data", _files.UnlabelledImages, "--out", _files.Temp.File("c-none")),
+        CliAssert.OneLineError(CliInProcess.Run("train-classifier", "--data", _files.UnlabelledImages, "--out", _files.Temp.File("c-none")),
             $"{_files.UnlabelledImages}: has no labels");
 
     [Fact]
     public void Train_classifier_with_a_test_set_without_labels_fails_in_one_line() =>
-        CliAssert.OneLineError(CliProcess.Run("train-classifier", "--data", _files.LabelledImages, "--test", _files.UnlabelledImages, "--out", _files.Temp.File("c-test")),
+        CliAssert.OneLineError(CliInProcess.Run("train-classifier", "--data", _files.LabelledImages, "--test", _files.UnlabelledImages, "--out", _files.Temp.File("c-test")),
             $"{_files.UnlabelledImages}: has no labels");
 
     [Fact]

@@ -5,12 +5,7 @@ namespace Diffuse.Tests.Cli;
 /// <summary>Runs the real `diffuse` program (the built Diffuse.Cli.dll) as a user would, capturing its output.</summary>
 public static class CliProcess
 {
-    public sealed record Result(int ExitCode, string StdOut, string StdErr)
-    {
-        public string AllOutput => (StdOut + StdErr).Trim();
-    }
-
-    public static Result Run(params string[] args)
+    public static CliResult Run(params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Diffuse.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -26,6 +21,6 @@ public static class CliProcess
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"diffuse {string.Join(' ', args)} did not finish in 120 s");
         }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 }

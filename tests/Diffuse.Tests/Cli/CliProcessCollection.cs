@@ -1,9 +1,9 @@
 namespace Diffuse.Tests.Cli;
 
 /// <summary>
-/// CLI tests that start `diffuse` processes run one after another: a sampling run beside a bad-input
-/// run slows the latter enough on a shared 2-core machine that its progress bar draws a line before the
-/// error, which the one-line assertion would count.
+/// CLI tests that only start `diffuse` processes run one after another, so two real runs do not share the cores of a
+/// shared 2-core machine. CLI test classes that also build random models or run `diffuse` in-process belong to
+/// <see cref="GlobalRngCollection"/>, which runs its tests one after another too.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class CliProcessCollection

@@ -7,8 +7,11 @@ using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Cli;
 
-/// <summary><c>diffuse img2img</c> and <c>diffuse inpaint</c> on a tiny random model: they write images, and refuse bad input in one line.</summary>
-[Collection(CliProcessCollection.Name)]
+/// <summary>
+/// <c>diffuse img2img</c> and <c>diffuse inpaint</c> on a tiny random model: they write images, and refuse bad input in
+/// one line (checked in-process).
+/// </summary>
+[Collection(GlobalRngCollection.Name)]
 public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.Files>
 {
     public sealed class Files : IDisposable
@@ -23,11 +26,14 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
 
         public Files()
         {
+            manual_seed(1);
             using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
             TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            manual_seed(2);
             using var conditional = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
             TestPipelines.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
-            using var image = rand(1, 1, 28, 28) * 2 - 1;
+            using var generator = new Generator().manual_seed(3);
+            using var image = rand(new long[] { 1, 1, 28, 28 }, generator: generator) * 2 - 1;
             ImageGrid.SavePng(image, Image, columns: 1, padding: 0);
             using var mask = ones(1, 1, 28, 28);
             mask[.., .., .., TensorIndex.Slice(14, 28)] = tensor(-1f);
@@ -47,17 +53,17 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
 
     [Fact]
     public void Img2img_with_strength_1_5_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("img2img", "--model", _files.Model, "--image", _files.Image, "--strength", "1.5",
+        CliAssert.OneLineError(CliInProcess.Run("img2img", "--model", _files.Model, "--image", _files.Image, "--strength", "1.5",
             "--out", _files.Temp.File("x.png")), "--strength must lie in [0, 1] (got 1.5)");
 
     [Fact]
     public void Inpaint_with_a_20_pixel_mask_for_a_28_pixel_image_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.SmallMask,
+        CliAssert.OneLineError(CliInProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.SmallMask,
             "--out", _files.Temp.File("x.png")), "--mask is 20×20 pixels but --image is 28×28");
 
     [Fact]
     public void Inpaint_with_a_gray_mask_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.GrayMask,
+        CliAssert.OneLineError(CliInProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.GrayMask,
             "--out", _files.Temp.File("x.png")), "784 pixels are neither");
 
     [Fact]
@@ -104,16 +110,16 @@ public sealed class ControlCommandTests : IClassFixture<ControlCommandTests.File
 
     [Fact]
     public void Img2img_with_a_class_outside_the_model_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("img2img", "--model", _files.ConditionalModel, "--image", _files.Image, "--class", "12",
+        CliAssert.OneLineError(CliInProcess.Run("img2img", "--model", _files.ConditionalModel, "--image", _files.Image, "--class", "12",
             "--out", _files.Temp.File("x.png")), "--class 12 is outside the model's classes 0..9");
 
     [Fact]
     public void Img2img_with_guidance_but_no_class_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("img2img", "--model", _files.ConditionalModel, "--image", _files.Image, "--guidance-scale", "2",
+        CliAssert.OneLineError(CliInProcess.Run("img2img", "--model", _files.ConditionalModel, "--image", _files.Image, "--guidance-scale", "2",
             "--out", _files.Temp.File("x.png")), "--guidance-scale needs a class to guide towards");
 
     [Fact]
     public void Inpaint_with_a_class_on_an_unconditional_model_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.Mask, "--class", "1",
+        CliAssert.OneLineError(CliInProcess.Run("inpaint", "--model", _files.Model, "--image", _files.Image, "--mask", _files.Mask, "--class", "1",
             "--out", _files.Temp.File("x.png")), "--class applies to class-conditional models only");
 }

@@ -13,7 +13,7 @@ namespace Diffuse.Tests.Cli;
 /// `diffuse sample --guidance-scale w` with DDIM re-derives ε̂ from the clipped x̂₀ when w &gt; 0 (without it guided
 /// samples leave the data: see the guidance-accuracy bench), and is the plain loop when w = 0.
 /// </summary>
-[Collection(CliProcessCollection.Name)]
+[Collection(GlobalRngCollection.Name)]
 public sealed class GuidedSamplingTests
 {
     [Theory]
@@ -23,6 +23,7 @@ public sealed class GuidedSamplingTests
     {
         using var temp = new TempFolder();
         var folder = temp.File("model");
+        manual_seed(1);
         using var model = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
         var config = new SchedulerConfig { ClassName = "DDIMScheduler", BetaSchedule = "squaredcos_cap_v2" };
         TestPipelines.Save(folder, model, config);

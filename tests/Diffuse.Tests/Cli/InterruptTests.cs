@@ -5,6 +5,7 @@ using Diffuse.Training;
 namespace Diffuse.Tests.Cli;
 
 /// <summary>Real signals to a real `diffuse train` process: SIGKILL mid-checkpoint and SIGINT (Ctrl-C).</summary>
+[Collection(GlobalRngCollection.Name)]    // the killed run is resumed in this process, and a Trainer seeds the global generator
 public sealed class InterruptTests
 {
     private static Process StartTraining(string run, params string[] extra)

@@ -8,8 +8,11 @@ using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Cli;
 
-/// <summary><c>diffuse invert</c>, <c>diffuse interpolate</c> and <c>diffuse sample --trajectory</c> on tiny random models.</summary>
-[Collection(CliProcessCollection.Name)]
+/// <summary>
+/// <c>diffuse invert</c>, <c>diffuse interpolate</c> and <c>diffuse sample --trajectory</c> on tiny random models; bad
+/// values are refused in one line (checked in-process).
+/// </summary>
+[Collection(GlobalRngCollection.Name)]
 public sealed class InversionCliTests : IClassFixture<InversionCliTests.Files>
 {
     public sealed class Files : IDisposable
@@ -25,19 +28,23 @@ public sealed class InversionCliTests : IClassFixture<InversionCliTests.Files>
 
         public Files()
         {
+            manual_seed(1);
             using var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28));
             TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            manual_seed(2);
             using var conditional = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10));
             TestPipelines.Save(ConditionalModel, conditional, new SchedulerConfig { ClassName = "DDIMScheduler" });
+            manual_seed(3);
             using var toy = new ToyMlp(new ToyMlpConfig());
             TestPipelines.Save(ToyModel, toy, new SchedulerConfig { ClassName = "DDIMScheduler" });
-            using var a = rand(1, 1, 28, 28) * 2 - 1;
+            using var generator = new Generator().manual_seed(4);
+            using var a = rand(new long[] { 1, 1, 28, 28 }, generator: generator) * 2 - 1;
             ImageGrid.SavePng(a, ImageA, columns: 1, padding: 0);
-            using var b = rand(1, 1, 28, 28) * 2 - 1;
+            using var b = rand(new long[] { 1, 1, 28, 28 }, generator: generator) * 2 - 1;
             ImageGrid.SavePng(b, ImageB, columns: 1, padding: 0);
             using var small = zeros(1, 1, 20, 20);
             ImageGrid.SavePng(small, Small, columns: 1, padding: 0);
-            using var colour = rand(1, 3, 28, 28) * 2 - 1;
+            using var colour = rand(new long[] { 1, 3, 28, 28 }, generator: generator) * 2 - 1;
             ImageGrid.SavePng(colour, Colour, columns: 1, padding: 0);
         }
 
@@ -122,27 +129,27 @@ public sealed class InversionCliTests : IClassFixture<InversionCliTests.Files>
     public void Bad_values_are_one_line_errors(string command, string[] options, string expected)
     {
         string[] images = command == "invert" ? ["--image", _files.ImageA] : ["--from", _files.ImageA, "--to", _files.ImageB];
-        CliAssert.OneLineError(CliProcess.Run([command, "--model", _files.Model, .. images, .. options]), expected);
+        CliAssert.OneLineError(CliInProcess.Run([command, "--model", _files.Model, .. images, .. options]), expected);
     }
 
     [Fact]
     public void An_image_of_another_size_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("invert", "--model", _files.Model, "--image", _files.Small, "--out", _files.Temp.File("x.safetensors")),
+        CliAssert.OneLineError(CliInProcess.Run("invert", "--model", _files.Model, "--image", _files.Small, "--out", _files.Temp.File("x.safetensors")),
             "--image is 20×20 pixels but the model makes 28×28 images");
 
     [Fact]
     public void A_colour_image_for_a_gray_model_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("interpolate", "--model", _files.Model, "--from", _files.ImageA, "--to", _files.Colour,
+        CliAssert.OneLineError(CliInProcess.Run("interpolate", "--model", _files.Model, "--from", _files.ImageA, "--to", _files.Colour,
             "--out", _files.Temp.File("x.png")), "--to is a colour image but the model makes gray (1-channel) images");
 
     [Fact]
     public void A_conditional_model_needs_a_class_in_range()
     {
-        CliAssert.OneLineError(CliProcess.Run("invert", "--model", _files.ConditionalModel, "--image", _files.ImageA,
+        CliAssert.OneLineError(CliInProcess.Run("invert", "--model", _files.ConditionalModel, "--image", _files.ImageA,
             "--out", _files.Temp.File("x.safetensors")), "--class is required for this class-conditional model: 0..9 (10 is the null class: no class)");
-        CliAssert.OneLineError(CliProcess.Run("invert", "--model", _files.ConditionalModel, "--image", _files.ImageA, "--class", "11",
+        CliAssert.OneLineError(CliInProcess.Run("invert", "--model", _files.ConditionalModel, "--image", _files.ImageA, "--class", "11",
             "--out", _files.Temp.File("x.safetensors")), "--class 11 is outside the model's classes 0..9");
-        CliAssert.OneLineError(CliProcess.Run("invert", "--model", _files.Model, "--image", _files.ImageA, "--class", "1",
+        CliAssert.OneLineError(CliInProcess.Run("invert", "--model", _files.Model, "--image", _files.ImageA, "--class", "1",
             "--out", _files.Temp.File("x.safetensors")), "--class needs a class-conditional model");
     }
 
@@ -154,11 +161,11 @@ public sealed class InversionCliTests : IClassFixture<InversionCliTests.Files>
     public void Bad_trajectory_options_are_one_line_errors(string[] options, string expected)
     {
         var args = options.Select(o => o == "TRAJ" ? _files.Temp.File("t.png") : o).ToArray();
-        CliAssert.OneLineError(CliProcess.Run(["sample", "--model", _files.Model, .. args, "--out", _files.Temp.File("x.png")]), expected);
+        CliAssert.OneLineError(CliInProcess.Run(["sample", "--model", _files.Model, .. args, "--out", _files.Temp.File("x.png")]), expected);
     }
 
     [Fact]
     public void A_trajectory_of_a_toy_model_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("sample", "--model", _files.ToyModel, "--trajectory", _files.Temp.File("t.png"),
+        CliAssert.OneLineError(CliInProcess.Run("sample", "--model", _files.ToyModel, "--trajectory", _files.Temp.File("t.png"),
             "--out", _files.Temp.File("x.png")), "--trajectory needs an image model");
 }

@@ -6,11 +6,15 @@ using Diffuse.Models;
 using Diffuse.Schedules;
 using Diffuse.Tests.Data;
 using Diffuse.Training;
+using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Cli;
 
-/// <summary>nll and sweep as a user runs them: tiny untrained models, so each run takes seconds.</summary>
-[Collection(CliProcessCollection.Name)]
+/// <summary>
+/// nll and sweep as a user runs them: tiny untrained models, so each run takes seconds; bad values are refused in one
+/// line (checked in-process).
+/// </summary>
+[Collection(GlobalRngCollection.Name)]
 public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
 {
     public sealed class Files : IDisposable
@@ -25,16 +29,20 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
 
         public Files()
         {
+            manual_seed(1);
             using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28)))
                 TestPipelines.Save(Model, unet, new SchedulerConfig { ClassName = "DDIMScheduler", NumTrainTimesteps = 50 });
+            manual_seed(2);
             using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28, numClasses: 10)))
             {
                 TestPipelines.Save(ConditionalModel, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
                 // A diffusers DDPMPipeline folder whose UNet has class embeddings: nothing says which class means "none".
                 new DdpmPipeline(unet, new SchedulerConfig { ClassName = "DDIMScheduler" }).Save(ClassUNetInDdpmPipeline);
             }
+            manual_seed(3);
             using (var toy = new ToyMlp(ModelPresets.Toy()))
                 TestPipelines.Save(ToyModel, toy, new SchedulerConfig { ClassName = "DDIMScheduler", NumTrainTimesteps = 20, ClipSample = false });
+            manual_seed(4);
             using (var classifier = new FashionClassifier(new FashionClassifierConfig { BlockOutChannels = [8, 16, 16], FeatureDim = 16 }))
                 ClassifierFolder.Save(Classifier, classifier);
             var pixels = new byte[40 * 28 * 28];
@@ -59,20 +67,20 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
     public void Nll_refuses_bad_values_in_one_line(string option, string value, string message)
     {
         string[] count = option == "--count" ? [] : ["--count", "4"];
-        CliAssert.OneLineError(CliProcess.Run(["nll", "--model", _files.Model, "--data", _files.Images, .. count, option, value]), message);
+        CliAssert.OneLineError(CliInProcess.Run(["nll", "--model", _files.Model, "--data", _files.Images, .. count, option, value]), message);
     }
 
     [Fact]
     public void Nll_of_a_toy_model_needs_toy_data() =>
-        CliAssert.OneLineError(CliProcess.Run("nll", "--model", _files.ToyModel, "--data", _files.Images), "is a 2-D toy model: --data must be one of");
+        CliAssert.OneLineError(CliInProcess.Run("nll", "--model", _files.ToyModel, "--data", _files.Images), "is a 2-D toy model: --data must be one of");
 
     [Fact]
     public void Nll_of_a_ddpm_pipeline_whose_unet_needs_class_labels_is_a_one_line_error() =>
-        CliAssert.OneLineError(CliProcess.Run("nll", "--model", _files.ClassUNetInDdpmPipeline, "--data", _files.Images, "--count", "4"), "class labels are required");
+        CliAssert.OneLineError(CliInProcess.Run("nll", "--model", _files.ClassUNetInDdpmPipeline, "--data", _files.Images, "--count", "4"), "class labels are required");
 
     [Fact]
     public void Nll_conditional_needs_labels() =>
-        CliAssert.OneLineError(CliProcess.Run("nll", "--model", _files.ConditionalModel, "--data", _files.Images, "--count", "4", "--conditional"), "has no labels");
+        CliAssert.OneLineError(CliInProcess.Run("nll", "--model", _files.ConditionalModel, "--data", _files.Images, "--count", "4", "--conditional"), "has no labels");
 
     [Fact]
     public void Nll_of_a_toy_model_writes_its_terms_which_add_up_to_the_total()
@@ -116,7 +124,7 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
     public void Sweep_refuses_bad_values_in_one_line(string option, string value, string message)
     {
         string[] count = option == "--count" ? [] : ["--count", "4"];
-        CliAssert.OneLineError(CliProcess.Run(["sweep", "--model", _files.Model, "--classifier", _files.Classifier, "--data", _files.Images, .. count, option, value]), message);
+        CliAssert.OneLineError(CliInProcess.Run(["sweep", "--model", _files.Model, "--classifier", _files.Classifier, "--data", _files.Images, .. count, option, value]), message);
     }
 
     [Fact]

@@ -8,11 +8,15 @@ using Diffuse.Schedules;
 using Diffuse.Tests.Data;
 using Diffuse.Training;
 using SkiaSharp;
+using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Cli;
 
-/// <summary>train --task superres and upscale as a user runs them: a tiny model trained for two steps, end to end.</summary>
-[Collection(CliProcessCollection.Name)]
+/// <summary>
+/// train --task superres and upscale as a user runs them: a tiny model trained for two steps, end to end; bad options
+/// are refused in one line (checked in-process).
+/// </summary>
+[Collection(GlobalRngCollection.Name)]
 public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
 {
     public sealed class Files : IDisposable
@@ -23,12 +27,13 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
         public string PlainModel => Temp.File("plain-model");
         public string Small => Temp.File("small.png");
         public string Large => Temp.File("large.png");
-        public CliProcess.Result Training { get; }
+        public CliResult Training { get; }
 
         public Files()
         {
             Training = CliProcess.Run("train", "--task", "superres", "--superres-scale", "2", "--preset", "tiny", "--steps", "2", "--batch", "4",
                                       "--sample-steps", "2", "--sample-every", "0", "--out", Run);
+            manual_seed(1);
             using (var unet = new UNet2DModel(ModelPresets.UNet(ModelPresets.Tiny, 1, 28)))
                 TestPipelines.Save(PlainModel, unet, new SchedulerConfig { ClassName = "DDIMScheduler" });
             PngFixture.Write(Small, 14, 14, SKColors.Black, SKColors.White);
@@ -95,12 +100,12 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
 
     [Fact]
     public void An_image_not_at_the_low_resolution_is_refused() =>
-        CliAssert.OneLineError(CliProcess.Run("upscale", "--model", _files.Model, "--image", _files.Large, "--out", _files.Temp.File("x.png")),
+        CliAssert.OneLineError(CliInProcess.Run("upscale", "--model", _files.Model, "--image", _files.Large, "--out", _files.Temp.File("x.png")),
                                "is 28×28 pixels but this ×2 model upscales 14×14 images");
 
     [Fact]
     public void A_model_that_is_not_a_superres_model_is_refused() =>
-        CliAssert.OneLineError(CliProcess.Run("upscale", "--model", _files.PlainModel, "--image", _files.Small, "--out", _files.Temp.File("x.png")),
+        CliAssert.OneLineError(CliInProcess.Run("upscale", "--model", _files.PlainModel, "--image", _files.Small, "--out", _files.Temp.File("x.png")),
                                "is not a super-resolution model");
 
     [Theory]
@@ -110,7 +115,7 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
     {
         string[] args = command == "sample" ? ["sample", "--model", _files.Model, "--out", _files.Temp.File("x.png")]
                                             : ["img2img", "--model", _files.Model, "--image", _files.Large, "--out", _files.Temp.File("x.png")];
-        CliAssert.OneLineError(CliProcess.Run(args), $"is a super-resolution model (DiffuseSuperResolutionPipeline): {command} cannot use it");
+        CliAssert.OneLineError(CliInProcess.Run(args), $"is a super-resolution model (DiffuseSuperResolutionPipeline): {command} cannot use it");
     }
 
     [Theory]
@@ -120,7 +125,7 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
     [InlineData("--task enlarge", "--task 'enlarge' is unknown")]
     [InlineData("--task superres --conditional", "--conditional cannot be combined with the superres task")]
     public void Bad_train_options(string options, string message) =>
-        CliAssert.OneLineError(CliProcess.Run(["train", .. options.Split(' '), "--preset", "tiny", "--steps", "1", "--out", _files.Temp.File("bad-run")]), message);
+        CliAssert.OneLineError(CliInProcess.Run(["train", .. options.Split(' '), "--preset", "tiny", "--steps", "1", "--out", _files.Temp.File("bad-run")]), message);
 
     [Theory]
     [InlineData("", "give either --image")]
@@ -135,6 +140,6 @@ public sealed class UpscaleCliTests : IClassFixture<UpscaleCliTests.Files>
     {
         var extra = options.Length == 0 ? [] : options.Replace("IMG", _files.Small).Split(' ');
         string[] output = options.Contains("--out") ? [] : ["--out", _files.Temp.File(options.Contains("--data") ? "x.json" : "x.png")];
-        CliAssert.OneLineError(CliProcess.Run(["upscale", "--model", _files.Model, .. extra, .. output]), message);
+        CliAssert.OneLineError(CliInProcess.Run(["upscale", "--model", _files.Model, .. extra, .. output]), message);
     }
 }

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Models;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class ConditioningTests
 {
     [Fact]

@@ -13,6 +13,7 @@ public sealed class UNet2DModelTests
     public void Parameter_names_shapes_and_count_match_the_diffusers_checkpoint()
     {
         var config = UNet2DConfig.Load(Path.Combine(Case, "unet", "config.json"));
+        manual_seed(1);
         using var model = new UNet2DModel(config);
         var ours = model.state_dict();
         var theirs = SafetensorsWeights.Read(Path.Combine(Case, "unet", "diffusion_pytorch_model.safetensors"));
@@ -46,6 +47,7 @@ public sealed class UNet2DModelTests
             DownBlockTypes = ["DownBlock2D", "DownBlock2D", "AttnDownBlock2D"],
             UpBlockTypes = ["AttnUpBlock2D", "UpBlock2D", "UpBlock2D"], NormNumGroups = 8,
         };
+        manual_seed(3);
         using var model = new UNet2DModel(config);
         foreach (var (key, value) in model.state_dict().Where(kv => kv.Key.Contains("norm")))
         {
@@ -53,7 +55,8 @@ public sealed class UNet2DModelTests
             Assert.True(value.eq(expected).all().item<bool>(), $"{key} is not initialised to {expected}");
         }
         using var noGrad = no_grad();
-        using var output = model.Predict(randn(3, 1, 28, 28), tensor(new long[] { 0, 500, 999 }));
+        using var generator = new Generator().manual_seed(4);
+        using var output = model.Predict(randn([3, 1, 28, 28], generator: generator), tensor(new long[] { 0, 500, 999 }));
         Assert.Equal(new long[] { 3, 1, 28, 28 }, output.shape);
         Assert.True(output.isfinite().all().item<bool>());
     }
@@ -70,6 +73,7 @@ public sealed class UNet2DModelTests
             UpBlockTypes = ["UpBlock2D", "UpBlock2D", "AttnUpBlock2D", "UpBlock2D"],
             AttentionHeadDim = null, NormEps = 1e-6, NormNumGroups = 32, FlipSinToCos = false, FreqShift = 1, DownsamplePadding = 0,
         };
+        manual_seed(5);
         using var model = new UNet2DModel(config);
         Assert.Equal(35_746_307L, model.parameters().Sum(p => p.numel()));
         using var noGrad = no_grad();

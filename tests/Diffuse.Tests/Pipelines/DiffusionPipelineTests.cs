@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 namespace Diffuse.Tests.Pipelines;
 
 /// <summary>The front door: <see cref="DiffusionPipeline.Load"/> picks the pipeline by model_index.json and Generate is the visible loop.</summary>
+[Collection(GlobalRngCollection.Name)]
 public sealed class DiffusionPipelineTests : IDisposable
 {
     readonly TempFolder _temp = new();

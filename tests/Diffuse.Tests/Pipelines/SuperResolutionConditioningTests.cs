@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace Diffuse.Tests.Pipelines;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class SuperResolutionConditioningTests
 {
     /// <summary>Predicts x₀ (prediction_type "sample") as its image condition: the bicubic image itself.</summary>

@@ -11,7 +11,7 @@ using SkiaSharp;
 namespace Diffuse.Tests.Shipped;
 
 /// <summary>models/fashion-mnist-superres-x2, copied beside the program: a trained ×2 model, and the one `diffuse upscale` uses by default.</summary>
-[Collection(CliProcessCollection.Name)]
+[Collection(GlobalRngCollection.Name)]
 public sealed class ShippedSuperResolutionTests
 {
     static string Folder => Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist-superres-x2");
@@ -29,6 +29,7 @@ public sealed class ShippedSuperResolutionTests
         Assert.Equal(2, superResolution.Scale);
         var model = superResolution.UNet;
         var schedulerConfig = pipeline.SchedulerConfig;
+        TorchSharp.torch.manual_seed(1);
         using var untrained = new UNet2DModel(model.Config);
         using var data = DatasetLoader.Load(DatasetLoader.FashionMnist, 28);
         IScheduler NewScheduler() => SchedulerRegistry.Create("ddim", schedulerConfig);

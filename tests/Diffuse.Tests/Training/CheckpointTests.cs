@@ -14,6 +14,7 @@ public sealed class CheckpointTests
     {
         using var temp = new TempFolder();
         var config = ModelPresets.UNet(ModelPresets.Tiny, 1, 28);
+        manual_seed(1);
         using var model = new UNet2DModel(config);
         var scheduler = new Diffuse.Schedules.SchedulerConfig { ClassName = "DDPMScheduler", BetaSchedule = "squaredcos_cap_v2" };
         TestPipelines.Save(temp.Path, model, scheduler);
