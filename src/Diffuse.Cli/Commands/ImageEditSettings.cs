@@ -14,6 +14,18 @@ public abstract class ImageEditSettings : CommandSettings
     [Description(ModelOptions.DeviceHelp)]
     public string? Device { get; init; }
 
+    [CommandOption("--prompt <TEXT>")]
+    [Description("Text-to-image models (Stable Diffusion): what to draw (prompts past CLIP's 77 tokens are cut, with a warning).")]
+    public string? Prompt { get; init; }
+
+    [CommandOption("--negative-prompt <TEXT>")]
+    [Description("Text-to-image models: what guidance steers away from (default: the empty prompt).")]
+    public string? NegativePrompt { get; init; }
+
+    [CommandOption("--config <DIR>")]
+    [Description("With a single-file checkpoint as --model: a diffusers Stable Diffusion folder whose configs, scheduler and tokenizer fill in what the file does not hold (default: the standard SD 1.x/2.x settings).")]
+    public string? Config { get; init; }
+
     [CommandOption("--class <LIST>")]
     [Description("Class-conditional models: the class to steer towards, a list of one (default: none, the model's unconditional half, its null class).")]
     public string? Class { get; init; }

@@ -9,9 +9,9 @@ namespace Diffuse.Cli.Commands;
 internal static class ImageModel
 {
     /// <summary>The pipeline of --model for a command that edits images: one that makes images from noise.</summary>
-    public static DiffusionPipeline Load(string folder, string? device, string command)
+    public static DiffusionPipeline Load(string folder, string? device, string command, string? config = null)
     {
-        var pipeline = ModelOptions.Load(folder, device);
+        var pipeline = ModelOptions.Load(folder, device, config: config);
         try
         {
             ModelOptions.RefuseSuperResolution(pipeline, folder, command);

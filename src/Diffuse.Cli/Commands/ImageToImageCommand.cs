@@ -18,10 +18,10 @@ public sealed class ImageToImageCommand(IAnsiConsole console) : Command<ImageToI
 
         var options = new GenerationOptions
         {
-            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale, Classes = ModelOptions.Classes(s.Class),
+            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale, Classes = ModelOptions.Classes(s.Class), Prompt = s.Prompt, NegativePrompt = s.NegativePrompt,
         };
         options.Validate();
-        using var pipeline = ImageModel.Load(modelFolder, s.Device, "img2img");
+        using var pipeline = ImageModel.Load(modelFolder, s.Device, "img2img", s.Config);
         using var image = ImageModel.ReadImage(s.Image, pipeline, "--image");
         int kept = ImageToImage.KeptSteps(s.Strength, s.Steps);
         var sampler = s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddim";

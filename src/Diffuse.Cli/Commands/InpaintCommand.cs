@@ -29,11 +29,11 @@ public sealed class InpaintCommand(IAnsiConsole console) : Command<InpaintSettin
         if (!File.Exists(s.Mask)) throw new DiffuseException($"{s.Mask}: --mask file not found");
         var options = new GenerationOptions
         {
-            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale, Classes = ModelOptions.Classes(s.Class),
+            Steps = s.Steps, Scheduler = s.Sampler, Seed = s.Seed, GuidanceScale = s.GuidanceScale, Classes = ModelOptions.Classes(s.Class), Prompt = s.Prompt, NegativePrompt = s.NegativePrompt,
         };
         options.Validate();
 
-        using var pipeline = ImageModel.Load(modelFolder, s.Device, "inpaint");
+        using var pipeline = ImageModel.Load(modelFolder, s.Device, "inpaint", s.Config);
         using var image = ImageModel.ReadImage(s.Image, pipeline, "--image");
         using var mask = ReadMask(s.Mask, image);
         var sampler = repaint ? "ddpm" : s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddim";

@@ -11,8 +11,8 @@ internal static class ModelOptions
     public const string DeviceHelp = "Where the network runs: cpu (default), cuda or cuda:N (needs a CUDA runtime package and a GPU; see the README).";
 
     /// <summary>The pipeline of --model (a model folder or a training run's folder), or the default model.</summary>
-    public static DiffusionPipeline Load(string? model, string? device, string? dtype = null) =>
-        DiffusionPipeline.Load(DefaultModel.Resolve(model), Devices.Parse(device ?? "cpu"), InferenceDTypes.Parse(dtype ?? "float32"));
+    public static DiffusionPipeline Load(string? model, string? device, string? dtype = null, string? config = null) =>
+        DiffusionPipeline.Load(DefaultModel.Resolve(model), Devices.Parse(device ?? "cpu"), InferenceDTypes.Parse(dtype ?? "float32"), config);
 
     /// <summary>The super-resolution pipeline of --model, or the shipped ×2 one.</summary>
     public static SuperResolutionPipeline LoadSuperResolution(string? model, string? device)

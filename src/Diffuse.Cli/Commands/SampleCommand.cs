@@ -22,15 +22,19 @@ public sealed class SampleCommand(IAnsiConsole console) : Command<SampleSettings
         if (s.InitNoise is not null && !File.Exists(s.InitNoise)) throw new DiffuseException($"{s.InitNoise}: --init-noise file not found");
         int? trajectorySteps = TrajectorySteps(s);
 
-        using var pipeline = ModelOptions.Load(modelFolder, s.Device, s.DType);
+        using var pipeline = ModelOptions.Load(modelFolder, s.Device, s.DType, s.Config);
         ModelOptions.RefuseSuperResolution(pipeline, modelFolder, "sample");
         if (trajectorySteps is not null && !pipeline.MakesImages) throw new DiffuseException("--trajectory needs an image model; this one makes 2-D points");
-        using var initialNoise = s.InitNoise is null ? null : SampleTensorFile.Read(s.InitNoise, pipeline.SampleShape);
-        var options = new GenerationOptions
+        var asked = new GenerationOptions
         {
             Steps = s.Steps, Scheduler = s.Sampler, Count = s.Count, Seed = s.Seed, Eta = s.Eta,
-            GuidanceScale = s.GuidanceScale, Classes = ModelOptions.Classes(s.Class), InitialNoise = initialNoise, NoClip = s.NoClip,
+            GuidanceScale = s.GuidanceScale, GuidanceRescale = s.GuidanceRescale ?? 0, Classes = ModelOptions.Classes(s.Class), NoClip = s.NoClip,
+            Prompt = s.Prompt, NegativePrompt = s.NegativePrompt, ClipSkip = s.ClipSkip, Height = s.Height, Width = s.Width,
         };
+        asked.Validate();
+        using var initialNoise = s.InitNoise is null ? null : SampleTensorFile.Read(s.InitNoise, pipeline.SampleShapeFor(asked));
+        var options = asked with { InitialNoise = initialNoise };
+        foreach (var warning in pipeline.Warnings(options)) console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         string sampler = s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddpm";
 
         DenoisingTrajectory? trajectory = null;
@@ -53,7 +57,7 @@ public sealed class SampleCommand(IAnsiConsole console) : Command<SampleSettings
             int count = (int)result.Samples.shape[0];
             using (result)
             {
-                if (s.SaveTensor is not null) SampleTensorFile.Write(s.SaveTensor, result.Samples, Provenance(s, sampler, pipeline.DType));
+                if (s.SaveTensor is not null) SaveTensors(s.SaveTensor, result, Provenance(s, sampler, pipeline.DType));
                 result.SavePng(s.Out, s.Columns, s.Scale);
                 if (s.Each is not null) result.SaveEach(s.Each);
             }
@@ -74,6 +78,21 @@ public sealed class SampleCommand(IAnsiConsole console) : Command<SampleSettings
             trajectory?.Dispose();
         }
         return 0;
+    }
+
+    /// <summary>
+    /// --save-tensor: the samples as tensor "sample"; for a latent model the final latents as "latents" and the decoded
+    /// image as "image" in [0, 1], as diffusers' output_type="pt" gives it ((x/2 + 0.5).clamp(0, 1)).
+    /// </summary>
+    private static void SaveTensors(string path, GenerationResult result, Dictionary<string, string> metadata)
+    {
+        if (result.Latents is null)
+        {
+            SampleTensorFile.Write(path, result.Samples, metadata);
+            return;
+        }
+        using var image = (result.Samples / 2 + 0.5).clamp(0, 1);
+        SafetensorsFile.Write(path, new Dictionary<string, Tensor> { ["latents"] = result.Latents, ["image"] = image }, metadata);
     }
 
     /// <summary>How many steps --trajectory shows, or null without it.</summary>
@@ -107,6 +126,8 @@ public sealed class SampleCommand(IAnsiConsole console) : Command<SampleSettings
         };
         if (s.GuidanceScale is double scale) metadata["guidance_scale"] = scale.ToString("R", CultureInfo.InvariantCulture);
         if (s.InitNoise is not null) metadata["init_noise"] = Path.GetFullPath(s.InitNoise);
+        if (s.Prompt is not null) metadata["prompt"] = s.Prompt;
+        if (s.NegativePrompt is not null) metadata["negative_prompt"] = s.NegativePrompt;
         return metadata;
     }
 }

@@ -5,13 +5,41 @@ namespace Diffuse.Cli.Commands;
 
 public sealed class SampleSettings : CommandSettings
 {
-    [CommandOption("--model <DIR>")]
+    [CommandOption("--model <PATH>")]
     [Description("Model folder in diffusers' layout (a training run's folder, its model/ or checkpoint-N/, or a diffusers DDPMPipeline folder; not a preset name, those are for train --preset). " + DefaultModel.Help)]
     public string? Model { get; init; }
 
     [CommandOption("--device <DEVICE>")]
     [Description(ModelOptions.DeviceHelp)]
     public string? Device { get; init; }
+
+    [CommandOption("--prompt <TEXT>")]
+    [Description("Text-to-image models (Stable Diffusion): what to draw (prompts past CLIP's 77 tokens are cut, with a warning).")]
+    public string? Prompt { get; init; }
+
+    [CommandOption("--negative-prompt <TEXT>")]
+    [Description("Text-to-image models: what guidance steers away from (default: the empty prompt).")]
+    public string? NegativePrompt { get; init; }
+
+    [CommandOption("--config <DIR>")]
+    [Description("With a single-file checkpoint as --model: a diffusers Stable Diffusion folder whose configs, scheduler and tokenizer fill in what the file does not hold (default: the standard SD 1.x/2.x settings).")]
+    public string? Config { get; init; }
+
+    [CommandOption("--guidance-rescale <R>")]
+    [Description("Text-to-image models: diffusers' guidance_rescale φ in [[0, 1]] (Lin et al. 2023): the guided prediction pulled towards the conditional one's spread; 0 (default) is off.")]
+    public double? GuidanceRescale { get; init; }
+
+    [CommandOption("--clip-skip <K>")]
+    [Description("Text-to-image models: use the text encoder's layer K before the last (diffusers' clip_skip; 1 = the penultimate).")]
+    public int? ClipSkip { get; init; }
+
+    [CommandOption("--height <PIXELS>")]
+    [Description("Text-to-image models: image height, a multiple of 8 (default: the model's, 512 for SD 1.5).")]
+    public int? Height { get; init; }
+
+    [CommandOption("--width <PIXELS>")]
+    [Description("Text-to-image models: image width, a multiple of 8 (default: the model's).")]
+    public int? Width { get; init; }
 
     [CommandOption("--sampler <NAME>")]
     [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]
@@ -53,11 +81,11 @@ public sealed class SampleSettings : CommandSettings
     public int? Count { get; init; }
 
     [CommandOption("--init-noise <FILE.safetensors>")]
-    [Description("Start from tensor 'sample' of this file ([[N, C, H, W]] of the model) instead of seeded noise, e.g. noise saved from diffusers.")]
+    [Description("Start from tensor 'sample' of this file ([[N, C, H, W]] of the model; the latents of a latent model) instead of seeded noise, e.g. noise saved from diffusers.")]
     public string? InitNoise { get; init; }
 
     [CommandOption("--save-tensor <FILE.safetensors>")]
-    [Description("Also write the final samples as float32 tensor 'sample', before PNG conversion, to compare with another implementation.")]
+    [Description("Also write the final samples as float32 tensor 'sample', before PNG conversion, to compare with another implementation; a latent model writes 'latents' (before the VAE) and 'image' (decoded, in [[0, 1]], as diffusers' output_type=\"pt\").")]
     public string? SaveTensor { get; init; }
 
     [CommandOption("--out <FILE.png>")]

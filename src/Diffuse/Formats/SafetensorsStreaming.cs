@@ -22,7 +22,10 @@ public static class SafetensorsStreaming
             if (!entries.TryAdd(LegacyAttentionKeys.Rename(entry.Name), entry))
                 throw new DiffuseException($"{path}: weight '{LegacyAttentionKeys.Rename(entry.Name)}' appears twice, under its old attention name and its current name");
         var expected = module.state_dict();
-        StateDictLoader.Check(expected, entries.ToDictionary(kv => kv.Key, kv => (kv.Value.Shape, kv.Value.Type)), path);
+        // Attention projections stored as 1×1 convolutions load as the linear weights they are (LegacyAttentionKeys).
+        long[] Target(string key, SafetensorsEntry entry) =>
+            LegacyAttentionKeys.IsConvolutionShaped(key, entry.Shape) ? [entry.Shape[0], entry.Shape[1]] : entry.Shape;
+        StateDictLoader.Check(expected, entries.ToDictionary(kv => kv.Key, kv => (Target(kv.Key, kv.Value), kv.Value.Type)), path);
         foreach (var (key, entry) in entries)
             if (entry.ByteLength > Array.MaxLength)
                 throw new DiffuseException($"{path}: tensor '{entry.Name}' is {entry.ByteLength} bytes, larger than one read can hold");
@@ -37,7 +40,12 @@ public static class SafetensorsStreaming
                 stream.Position = header.DataStart + entry.Begin;
                 stream.ReadExactly(stored.bytes);
             }
-            expected[key].copy_(stored);
+            if (stored.shape.SequenceEqual(expected[key].shape)) expected[key].copy_(stored);
+            else
+            {
+                using var linear = stored.reshape(Target(key, entry));
+                expected[key].copy_(linear);
+            }
         }
     }
 }

@@ -130,8 +130,6 @@ public abstract class DiffusionPipeline : IDisposable
         CheckOptions(options);
         RefuseUnlessFromNoise("inpaint");
         CheckImage(image, "image", options);
-        if (!SampleShapeFor(options).SequenceEqual(SampleShape))
-            throw new DiffuseException($"a {ClassName} inpaints in its latent space, which this version does not do yet");
         if (rePaint is not null && options.Scheduler is { } name && !SchedulerRegistry.Create(name, SchedulerConfig).Config.ClassName!.Equals(DdpmScheduler.DiffusersClassName))
             throw new DiffuseArgumentException("scheduler", $"RePaint resamples with DDPM (got {name}); use replacement for other samplers");
         using var scheduler = rePaint is null ? CreateScheduler(options) : CreateScheduler(options with { Scheduler = "ddpm" });
@@ -139,12 +137,24 @@ public abstract class DiffusionPipeline : IDisposable
         var denoiser = Guided(scheduler, Condition(options, (int)image.shape[0], editing: true), options);
         using var onDevice = OnDevice(image);
         using var maskOnDevice = OnDevice(mask);
+        // A latent model fills in its latent space: the image encoded, the mask brought to the latents' size (as
+        // diffusers' inpaint pipeline does for a UNet without mask channels), the result decoded.
+        using var start = EncodeImages(onDevice, generator);
+        using var startMask = MaskFor(maskOnDevice, start);
         var filled = rePaint is null
-            ? Inpainting.Replace(denoiser, scheduler, onDevice, maskOnDevice, options.Steps, generator, onStep: onStep, cancellationToken: cancellationToken)
-            : Inpainting.RePaint(denoiser, (DdpmScheduler)scheduler, onDevice, maskOnDevice, options.Steps, rePaint.Jump, rePaint.Resample,
+            ? Inpainting.Replace(denoiser, scheduler, start, startMask, options.Steps, generator, onStep: onStep, cancellationToken: cancellationToken)
+            : Inpainting.RePaint(denoiser, (DdpmScheduler)scheduler, start, startMask, options.Steps, rePaint.Jump, rePaint.Resample,
                                  generator, onStep: onStep, cancellationToken: cancellationToken);
-        return ToCpu(filled);
+        var decoded = DecodeSamples(filled);
+        if (!ReferenceEquals(decoded, filled)) filled.Dispose();
+        return ToCpu(decoded);
     }
+
+    /// <summary>The keep/generate mask at the size of the samples the loop works on (a latent model's is smaller).</summary>
+    protected virtual Tensor MaskFor(Tensor mask, Tensor samples) =>
+        mask.shape[2] == samples.shape[2] && mask.shape[3] == samples.shape[3]
+            ? mask.alias()
+            : nn.functional.interpolate(mask, size: [samples.shape[2], samples.shape[3]], mode: InterpolationMode.Nearest);
 
     /// <summary>
     /// The denoiser a loop of <paramref name="count"/> samples calls for these options: conditioned, and guided when
@@ -159,6 +169,9 @@ public abstract class DiffusionPipeline : IDisposable
 
     /// <summary>The guidance scale these options ask for, or the pipeline's default.</summary>
     public double GuidanceScaleOf(GenerationOptions options) => options.GuidanceScale ?? DefaultGuidanceScale;
+
+    /// <summary>What a user should know about these options before the run (a prompt cut to the text encoder's length, ...).</summary>
+    public virtual IReadOnlyList<string> Warnings(GenerationOptions options) => [];
 
     /// <summary>True for pipelines conditioned on text (a prompt and a negative prompt).</summary>
     public virtual bool TakesText => false;
@@ -202,7 +215,7 @@ public abstract class DiffusionPipeline : IDisposable
     }
 
     /// <summary>One sample's shape for these options: <see cref="SampleShape"/>, or a latent shape from the height and width asked for.</summary>
-    protected virtual long[] SampleShapeFor(GenerationOptions options) => SampleShape;
+    public virtual long[] SampleShapeFor(GenerationOptions options) => SampleShape;
 
     /// <summary>A latent model's decoder: images in [−1, 1] from the sampled latents (a new tensor; the latents stay the caller's). Others return them as they are.</summary>
     protected virtual Tensor DecodeSamples(Tensor samples) => samples;

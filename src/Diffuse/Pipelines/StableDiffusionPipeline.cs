@@ -69,7 +69,21 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
 
     protected override int DefaultCount(GenerationOptions options) => 1;
 
-    protected override long[] SampleShapeFor(GenerationOptions options)
+    /// <summary>As diffusers warns: a prompt longer than the tokenizer's model_max_length is cut, and the rest is ignored.</summary>
+    public override IReadOnlyList<string> Warnings(GenerationOptions options)
+    {
+        var warnings = new List<string>();
+        foreach (var (name, text) in new[] { ("prompt", options.Prompt), ("negative prompt", options.NegativePrompt) })
+        {
+            if (text is null) continue;
+            var tokens = TextEncoder.Tokenizer.Encode(text);
+            if (tokens.Truncated)
+                warnings.Add($"the {name} is {tokens.TokensBeforeTruncation} tokens but CLIP reads {TextEncoder.Tokenizer.ModelMaxLength}: the rest is ignored");
+        }
+        return warnings;
+    }
+
+    public override long[] SampleShapeFor(GenerationOptions options)
     {
         int height = options.Height ?? DefaultImageSize, width = options.Width ?? DefaultImageSize;
         return [UNet.Config.OutChannels, height / Vae.ScaleFactor, width / Vae.ScaleFactor];

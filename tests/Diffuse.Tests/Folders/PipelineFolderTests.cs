@@ -190,7 +190,7 @@ public sealed class PipelineFolderTests : IDisposable
         var index = Path.Combine(folder, "model_index.json");
         File.WriteAllText(index, File.ReadAllText(index).Replace("\"UNet2DModel\"", "\"UNet3DConditionModel\""));
         var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
-        Assert.Equal($"{index}: unet: 'UNet3DConditionModel' is not supported (supported: {string.Join(", ", ModelFolder.ClassNames)})", e.Message);
+        Assert.Equal($"{index}: unet: 'UNet3DConditionModel' is not supported (supported: {string.Join(", ", ModelFolder.DenoiserClassNames)})", e.Message);
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public sealed class DiffusionPipelineTests : IDisposable
         index["_class_name"] = "LDMPipeline";
         File.WriteAllText(indexPath, index.ToJsonString());
         var e = Assert.ThrowsAny<DiffuseException>(() => DiffusionPipeline.Load(folder));
-        Assert.Contains("pipeline 'LDMPipeline' is not supported (supported: DDPMPipeline, DDIMPipeline, DiffuseClassConditionalPipeline", e.Message);
+        Assert.Contains("pipeline 'LDMPipeline' is not supported (supported: DDPMPipeline, DDIMPipeline, StableDiffusionPipeline, DiffuseClassConditionalPipeline", e.Message);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Diffuse.Tests.Pipelines;
 /// Stable Diffusion end to end against diffusers 0.31 on the tiny-sd folder (shared/interop/tiny-sd/expected/README.md):
 /// the same starting latents, every step of the loop, the final latents and the decoded image.
 /// </summary>
-[Collection(nameof(GlobalRngCollection))]
+[Collection(GlobalRngCollection.Name)]
 public sealed class StableDiffusionPipelineTests(ITestOutputHelper output)
 {
     static string Folder => Path.Combine(Fixtures.InteropFolder, "tiny-sd");
@@ -112,5 +112,31 @@ public sealed class StableDiffusionPipelineTests(ITestOutputHelper output)
         using var result = pipeline.Generate(new GenerationOptions { Prompt = "a cat", Steps = 2, Height = 48, Width = 80, Scheduler = "ddim" });
         Assert.Equal(new long[] { 1, 4, 24, 40 }, result.Latents!.shape);
         Assert.Equal(new long[] { 1, 3, 48, 80 }, result.Samples.shape);
+    }
+
+    [Fact]
+    public void Inpainting_with_an_ordinary_unet_works_in_latent_space_and_keeps_what_the_mask_keeps()
+    {
+        using var scope = NewDisposeScope();
+        var expected = Fixtures.Load(Expected("img2img_ddim_20.safetensors"));
+        using var pipeline = DiffusionPipeline.Load(Folder);
+        var sd = Assert.IsType<StableDiffusionPipeline>(pipeline);
+        var image = expected["init_image"];
+        var options = new GenerationOptions { Prompt = Prompt, Scheduler = "ddim", Steps = 4, Seed = 3 };
+        // Keep everything: the loop's latents end as the image's own, so the result is the VAE's round trip of it.
+        using var kept = pipeline.Inpaint(image, ones(1, 1, 64, 64), options);
+        var generator = new Generator().manual_seed(3);
+        using var posterior = sd.Vae.Encode(image);
+        var roundTrip = sd.Vae.Decode(sd.Vae.UnscaleLatents(sd.Vae.ScaleLatents(posterior.Sample(generator))));
+        Assert.True(Relative(kept, roundTrip) < 1e-5, $"kept {Relative(kept, roundTrip):E2}");
+        // Generate the left half: in latent space the right half stays the image's latents exactly, the left half changes.
+        var latents = sd.Vae.ScaleLatents(posterior.Sample(new Generator().manual_seed(3)));
+        var mask = cat([zeros(1, 1, 64, 32), ones(1, 1, 64, 32)], 3);
+        Tensor? last = null;
+        using var filled = pipeline.Inpaint(image, mask, options, onStep: step => { last?.Dispose(); last = step.Sample.detach().clone().DetachFromDisposeScope(); });
+        Assert.Equal(new long[] { 1, 3, 64, 64 }, filled.shape);
+        Assert.Equal(new long[] { 1, 4, 32, 32 }, last!.shape);
+        Assert.True(last.narrow(3, 16, 16).eq(latents.narrow(3, 16, 16)).all().item<bool>(), "the kept half's latents must be the image's");
+        Assert.True((last - latents).abs().narrow(3, 0, 16).mean().item<float>() > 0.1, "the generated half's latents must change");
     }
 }
