@@ -11,6 +11,7 @@ public static class ModelWeights
     /// <summary>All weights by current diffusers name; the caller disposes them.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
+        if (IsShardIndex(path)) return ReadShards(path);
         if (!File.Exists(path)) throw new DiffuseException($"{path}: weights file not found");
         var weights = IsPyTorchFile(path) ? PyTorchWeights.Read(path) : SafetensorsFile.Read(path);
         try { return LegacyAttentionKeys.Apply(weights, path); }
@@ -28,6 +29,11 @@ public static class ModelWeights
     /// </summary>
     public static void LoadInto(nn.Module module, string path)
     {
+        if (IsShardIndex(path))
+        {
+            SafetensorsStreaming.LoadSharded(module, path);
+            return;
+        }
         if (!IsPyTorchFile(path))
         {
             SafetensorsStreaming.LoadInto(module, path);
@@ -41,7 +47,38 @@ public static class ModelWeights
         }
     }
 
+    /// <summary>A <c>*.safetensors.index.json</c>: the weight map of a model saved in shards.</summary>
+    public static bool IsShardIndex(string path) => path.EndsWith(".safetensors.index.json", StringComparison.OrdinalIgnoreCase);
+
     private static bool IsPyTorchFile(string path) =>
         path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase)
         || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Every tensor of every shard an index names (for the callers that need them all in memory).</summary>
+    static Dictionary<string, Tensor> ReadShards(string indexPath)
+    {
+        if (!File.Exists(indexPath)) throw new DiffuseException($"{indexPath}: weights index not found");
+        System.Text.Json.Nodes.JsonObject? map;
+        try { map = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as System.Text.Json.Nodes.JsonObject; }
+        catch (System.Text.Json.JsonException e) { throw new DiffuseException($"{indexPath}: not valid JSON: {e.Message.Split('\n')[0]}"); }
+        if (map is null || map.Count == 0) throw new DiffuseException($"{indexPath}: no weight_map");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(indexPath))!;
+        var all = new Dictionary<string, Tensor>();
+        try
+        {
+            foreach (var name in map.Select(kv => kv.Value?.GetValue<string>() ?? "").Distinct())
+            {
+                if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.Contains("..", StringComparison.Ordinal))
+                    throw new DiffuseException($"{indexPath}: weight_map names '{name}', which is not a file beside the index");
+                foreach (var (key, tensor) in Read(Path.Combine(folder, name)))
+                    if (!all.TryAdd(key, tensor)) { tensor.Dispose(); throw new DiffuseException($"{indexPath}: weight '{key}' is in two shards"); }
+            }
+            return all;
+        }
+        catch
+        {
+            foreach (var t in all.Values) t.Dispose();
+            throw;
+        }
+    }
 }

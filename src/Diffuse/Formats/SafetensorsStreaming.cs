@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using static TorchSharp.torch;
 
 namespace Diffuse.Formats;
@@ -9,43 +11,82 @@ namespace Diffuse.Formats;
 /// copied is checked first, as <see cref="StateDictLoader"/> does: the header (<see cref="SafetensorsHeader"/>:
 /// every byte range inside the file), old attention names renamed (<see cref="LegacyAttentionKeys"/>), every key,
 /// shape and dtype against the module. Only a read error of the disk itself could stop the copy half-way.
+/// Weights split into shards (a <c>*.safetensors.index.json</c> whose <c>weight_map</c> names each tensor's file, as
+/// transformers and diffusers save large models) load the same way, every shard's header checked before any copy.
 /// </summary>
 public static class SafetensorsStreaming
 {
     public static void LoadInto(nn.Module module, string path)
     {
         if (!File.Exists(path)) throw new DiffuseException($"{path}: weights file not found");
-        using var stream = File.OpenRead(path);
-        var header = SafetensorsHeader.Read(stream, path);
-        var entries = new Dictionary<string, SafetensorsEntry>();
-        foreach (var entry in header.Entries)
-            if (!entries.TryAdd(LegacyAttentionKeys.Rename(entry.Name), entry))
-                throw new DiffuseException($"{path}: weight '{LegacyAttentionKeys.Rename(entry.Name)}' appears twice, under its old attention name and its current name");
-        var expected = module.state_dict();
-        // Attention projections stored as 1×1 convolutions load as the linear weights they are (LegacyAttentionKeys).
-        long[] Target(string key, SafetensorsEntry entry) =>
-            LegacyAttentionKeys.IsConvolutionShaped(key, entry.Shape) ? [entry.Shape[0], entry.Shape[1]] : entry.Shape;
-        StateDictLoader.Check(expected, entries.ToDictionary(kv => kv.Key, kv => (Target(kv.Key, kv.Value), kv.Value.Type)), path);
-        foreach (var (key, entry) in entries)
-            if (entry.ByteLength > Array.MaxLength)
-                throw new DiffuseException($"{path}: tensor '{entry.Name}' is {entry.ByteLength} bytes, larger than one read can hold");
+        LoadInto(module, [path], path);
+    }
 
-        using var noGrad = no_grad();
-        // In file order, so the disk reads front to back.
-        foreach (var (key, entry) in entries.OrderBy(kv => kv.Value.Begin))
+    /// <summary>The shards an index names, loaded as one file would be.</summary>
+    public static void LoadSharded(nn.Module module, string indexPath)
+    {
+        if (!File.Exists(indexPath)) throw new DiffuseException($"{indexPath}: weights index not found");
+        JsonObject? map;
+        try { map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject; }
+        catch (JsonException e) { throw new DiffuseException($"{indexPath}: not valid JSON: {e.Message.Split('\n')[0]}"); }
+        if (map is null || map.Count == 0) throw new DiffuseException($"{indexPath}: no weight_map");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(indexPath))!;
+        var shards = map.Select(kv => kv.Value?.GetValue<string>() ?? throw new DiffuseException($"{indexPath}: weight_map: '{kv.Key}' names no file"))
+                        .Distinct().Select(name =>
+                        {
+                            if (name.Contains('/') || name.Contains('\\') || name.Contains("..", StringComparison.Ordinal))
+                                throw new DiffuseException($"{indexPath}: weight_map names '{name}', which is not a file beside the index");
+                            var shard = Path.Combine(folder, name);
+                            return File.Exists(shard) ? shard : throw new DiffuseException($"{indexPath}: shard '{name}' is missing");
+                        }).ToList();
+        LoadInto(module, shards, indexPath);
+    }
+
+    static void LoadInto(nn.Module module, IReadOnlyList<string> files, string source)
+    {
+        var streams = files.Select(File.OpenRead).ToList();
+        try
         {
-            using var stored = empty(entry.Shape, entry.Type);
-            if (entry.ByteLength > 0)
+            var entries = new Dictionary<string, (int File, SafetensorsEntry Entry, long DataStart)>();
+            for (int f = 0; f < files.Count; f++)
             {
-                stream.Position = header.DataStart + entry.Begin;
-                stream.ReadExactly(stored.bytes);
+                var header = SafetensorsHeader.Read(streams[f], files[f]);
+                foreach (var entry in header.Entries)
+                    if (!entries.TryAdd(LegacyAttentionKeys.Rename(entry.Name), (f, entry, header.DataStart)))
+                        throw new DiffuseException(entries[LegacyAttentionKeys.Rename(entry.Name)].File == f
+                            ? $"{files[f]}: weight '{LegacyAttentionKeys.Rename(entry.Name)}' appears twice, under its old attention name and its current name"
+                            : $"{source}: weight '{LegacyAttentionKeys.Rename(entry.Name)}' is in two shards");
             }
-            if (stored.shape.SequenceEqual(expected[key].shape)) expected[key].copy_(stored);
-            else
+            var expected = module.state_dict();
+            // Attention projections stored as 1×1 convolutions load as the linear weights they are (LegacyAttentionKeys).
+            long[] Target(string key, SafetensorsEntry entry) =>
+                LegacyAttentionKeys.IsConvolutionShaped(key, entry.Shape) ? [entry.Shape[0], entry.Shape[1]] : entry.Shape;
+            StateDictLoader.Check(expected, entries.ToDictionary(kv => kv.Key, kv => (Target(kv.Key, kv.Value.Entry), kv.Value.Entry.Type)), source);
+            foreach (var (key, (file, entry, _)) in entries)
+                if (entry.ByteLength > Array.MaxLength)
+                    throw new DiffuseException($"{files[file]}: tensor '{entry.Name}' is {entry.ByteLength} bytes, larger than one read can hold");
+
+            using var noGrad = no_grad();
+            // File by file, in file order, so each disk reads front to back.
+            foreach (var (key, (file, entry, dataStart)) in entries.OrderBy(kv => kv.Value.File).ThenBy(kv => kv.Value.Entry.Begin))
             {
-                using var linear = stored.reshape(Target(key, entry));
-                expected[key].copy_(linear);
+                using var stored = empty(entry.Shape, entry.Type);
+                if (entry.ByteLength > 0)
+                {
+                    streams[file].Position = dataStart + entry.Begin;
+                    streams[file].ReadExactly(stored.bytes);
+                }
+                if (stored.shape.SequenceEqual(expected[key].shape)) expected[key].copy_(stored);
+                else
+                {
+                    using var linear = stored.reshape(Target(key, entry));
+                    expected[key].copy_(linear);
+                }
             }
+        }
+        finally
+        {
+            foreach (var s in streams) s.Dispose();
         }
     }
 }

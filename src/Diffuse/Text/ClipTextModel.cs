@@ -64,8 +64,9 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor?, ClipTextModelOutp
         if (File.Exists(safetensors)) return safetensors;
         var bin = Path.Combine(folder, PyTorchFile);
         if (File.Exists(bin)) return bin;
-        if (File.Exists(safetensors + ".index.json") || File.Exists(bin + ".index.json"))
-            throw new DiffuseException($"{folder}: weights split into shards (*.index.json) are not supported; save the model as one file");
+        if (File.Exists(safetensors + ".index.json")) return safetensors + ".index.json";   // shards, as large models are saved
+        if (File.Exists(bin + ".index.json"))
+            throw new DiffuseException($"{folder}: PyTorch .bin weights split into shards are not supported; convert them to safetensors");
         throw new DiffuseException($"{folder}: no weights: neither {SafetensorsFile} nor {PyTorchFile} is present");
     }
 

@@ -194,13 +194,35 @@ public sealed class PipelineFolderTests : IDisposable
     }
 
     [Fact]
-    public void Sharded_weights_are_rejected_by_name()
+    public void Weights_saved_in_shards_load_as_one_file_and_a_missing_shard_is_named()
     {
+        // As transformers and diffusers save large models: the tensors split over files, an index mapping each to its file.
         var folder = SaveSmall("sharded", out var model);
-        model.Dispose();
-        File.Move(UNetWeights(folder), UNetWeights(folder) + ".index.json");
+        using var _ = model;
+        var weights = UNetWeights(folder);
+        var tensors = SafetensorsFile.Read(weights);
+        try
+        {
+            var keys = tensors.Keys.Order().ToList();
+            var first = keys.Take(keys.Count / 2).ToList();
+            var map = new System.Text.Json.Nodes.JsonObject();
+            foreach (var key in keys) map[key] = first.Contains(key) ? "part-1.safetensors" : "part-2.safetensors";
+            var unet = Path.GetDirectoryName(weights)!;
+            SafetensorsFile.Write(Path.Combine(unet, "part-1.safetensors"), first.ToDictionary(k => k, k => tensors[k]));
+            SafetensorsFile.Write(Path.Combine(unet, "part-2.safetensors"), keys.Except(first).ToDictionary(k => k, k => tensors[k]));
+            File.WriteAllText(weights + ".index.json", new System.Text.Json.Nodes.JsonObject { ["weight_map"] = map }.ToJsonString());
+            File.Delete(weights);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+        var contents = PipelineFolder.Read(folder);
+        using (contents.Network) AssertSameWeights(model, contents.Network);
+
+        File.Delete(Path.Combine(Path.GetDirectoryName(weights)!, "part-2.safetensors"));
         var e = Assert.ThrowsAny<DiffuseException>(() => PipelineFolder.Read(folder));
-        Assert.Contains("shards", e.Message);
+        Assert.Equal($"{weights}.index.json: shard 'part-2.safetensors' is missing", e.Message);
     }
 
     [Fact]
