@@ -19,6 +19,7 @@ public static class OptionNames
         ["ema_max_decay"] = "ema_max_decay",
         ["checkpoints_kept"] = "checkpoints_kept",
         ["step_index"] = "step_index",
+        ["tiled_decoding"] = "--vae-tiling",
     };
 
     public static string For(string parameter) =>

@@ -24,6 +24,7 @@ public sealed class SampleCommand(IAnsiConsole console) : Command<SampleSettings
 
         using var pipeline = ModelOptions.Load(modelFolder, s.Device, s.DType, s.Config);
         ModelOptions.RefuseSuperResolution(pipeline, modelFolder, "sample");
+        if (s.VaeTiling) pipeline.TiledDecoding = true;
         if (trajectorySteps is not null && !pipeline.MakesImages) throw new DiffuseException("--trajectory needs an image model; this one makes 2-D points");
         var asked = new GenerationOptions
         {

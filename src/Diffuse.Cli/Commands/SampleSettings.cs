@@ -33,6 +33,10 @@ public sealed class SampleSettings : CommandSettings
     [Description("Text-to-image models: use the text encoder's layer K before the last (diffusers' clip_skip; 1 = the penultimate).")]
     public int? ClipSkip { get; init; }
 
+    [CommandOption("--vae-tiling")]
+    [Description("Latent models: decode the image in overlapping tiles (diffusers' enable_tiling), for large images in little memory.")]
+    public bool VaeTiling { get; init; }
+
     [CommandOption("--height <PIXELS>")]
     [Description("Text-to-image models: image height, a multiple of 8 (default: the model's, 512 for SD 1.5).")]
     public int? Height { get; init; }

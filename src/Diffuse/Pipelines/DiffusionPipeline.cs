@@ -124,7 +124,7 @@ public abstract class DiffusionPipeline : IDisposable
     /// replacement with any sampler that can start part-way, or by RePaint's resampling (DDPM) when
     /// <paramref name="rePaint"/> is given.
     /// </summary>
-    public Tensor Inpaint(Tensor image, Tensor mask, GenerationOptions options, RePaintSchedule? rePaint = null,
+    public virtual Tensor Inpaint(Tensor image, Tensor mask, GenerationOptions options, RePaintSchedule? rePaint = null,
                           Action<DenoisingStep>? onStep = null, CancellationToken cancellationToken = default)
     {
         CheckOptions(options);
@@ -172,6 +172,13 @@ public abstract class DiffusionPipeline : IDisposable
 
     /// <summary>What a user should know about these options before the run (a prompt cut to the text encoder's length, ...).</summary>
     public virtual IReadOnlyList<string> Warnings(GenerationOptions options) => [];
+
+    /// <summary>A latent model decodes large images in overlapping tiles (diffusers' <c>enable_tiling</c>), to bound memory; others have nothing to tile.</summary>
+    public virtual bool TiledDecoding
+    {
+        get => false;
+        set { if (value) throw new DiffuseArgumentException("tiled_decoding", $"applies to latent models only; a {ClassName} has no decoder"); }
+    }
 
     /// <summary>True for pipelines conditioned on text (a prompt and a negative prompt).</summary>
     public virtual bool TakesText => false;
@@ -239,7 +246,7 @@ public abstract class DiffusionPipeline : IDisposable
         if (!GeneratesFromNoise) throw new DiffuseException($"a {ClassName} cannot {what}: it needs an image to start from");
     }
 
-    IDenoiser Guided(IScheduler scheduler, SampleConditioning conditioning, GenerationOptions options)
+    protected IDenoiser Guided(IScheduler scheduler, SampleConditioning conditioning, GenerationOptions options)
     {
         var denoiser = conditioning.Apply(Denoiser, GuidanceScaleOf(options), options.GuidanceRescale);
         // Guided ε̂ overshoots; with x̂₀ clipped, DDIM must re-derive ε̂ from the clipped x̂₀ (GLIDE's choice, diffusers'
@@ -261,7 +268,7 @@ public abstract class DiffusionPipeline : IDisposable
         return OnDevice(given.to(float32));
     }
 
-    void CheckImage(Tensor image, string name, GenerationOptions options)
+    protected void CheckImage(Tensor image, string name, GenerationOptions options)
     {
         if (!MakesImages) throw new DiffuseArgumentException(name, $"cannot be used: this {ClassName} makes {SampleShape.Length}-D points, not images");
         var shape = ImageShapeFor(options, image);

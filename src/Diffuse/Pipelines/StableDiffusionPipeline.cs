@@ -48,6 +48,12 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
 
     public override bool TakesText => true;
 
+    public override bool TiledDecoding
+    {
+        get => Vae.UseTiling;
+        set => Vae.UseTiling = value;
+    }
+
     public override bool TakesImageSize => true;
 
     /// <summary>The latent side the UNet was trained at (its <c>sample_size</c>).</summary>
@@ -129,6 +135,45 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
         using var scope = NewDisposeScope();
         using var posterior = Vae.Encode(images.to(float32));
         return Vae.ScaleLatents(posterior.Sample(generator)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>True for an inpainting UNet (SD inpainting checkpoints): 4 latent channels, the mask and the masked image's 4 latents as input.</summary>
+    public bool IsInpaintingUNet => UNet.Config.InChannels == 2 * Vae.Config.LatentChannels + 1;
+
+    /// <summary>
+    /// With an inpainting UNet, as diffusers' <c>StableDiffusionInpaintPipeline</c> (strength 1): the loop starts from
+    /// noise and the network sees, beside the latents, the mask (1 where it generates) and the latents of the image with
+    /// that region blanked, as an image condition. With an ordinary UNet, the latent-space replacement of the base class.
+    /// <paramref name="mask"/> follows this library's convention: 1 keeps a pixel, 0 generates it.
+    /// </summary>
+    public override Tensor Inpaint(Tensor image, Tensor mask, GenerationOptions options, RePaintSchedule? rePaint = null,
+                                   Action<DenoisingStep>? onStep = null, CancellationToken cancellationToken = default)
+    {
+        if (!IsInpaintingUNet) return base.Inpaint(image, mask, options, rePaint, onStep, cancellationToken);
+        if (rePaint is not null) throw new DiffuseArgumentException("method", "RePaint needs an ordinary UNet; an inpainting UNet fills the region in one pass");
+        CheckOptions(options);
+        CheckImage(image, "image", options);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var scheduler = CreateScheduler(options);
+        using var generator = new Generator().manual_seed(options.Seed);
+        long batch = image.shape[0];
+        var shape = new long[] { batch, Vae.Config.LatentChannels, image.shape[2] / Vae.ScaleFactor, image.shape[3] / Vae.ScaleFactor };
+        // diffusers draws the starting noise first, then the masked image's posterior sample.
+        var noise = randn(shape, generator: generator).to(Device);
+        var keep = OnDevice(mask).to(float32);
+        var generate = 1 - keep;                                            // diffusers' mask: 1 = repaint
+        var masked = OnDevice(image).to(float32) * keep;                    // image * (mask < 0.5) in diffusers' terms
+        using var posterior = Vae.Encode(masked);
+        var maskedLatents = Vae.ScaleLatents(posterior.Sample(generator));
+        var latentMask = nn.functional.interpolate(generate, size: [shape[2], shape[3]]).expand(batch, 1, shape[2], shape[3]);
+        var extra = cat([latentMask, maskedLatents], 1);
+        var conditioning = Condition(options, (int)batch, editing: true);
+        var withImage = new SampleConditioning(conditioning.Conditional with { ImageCondition = extra },
+                                               conditioning.Unconditional is { } u ? u with { ImageCondition = extra } : null);
+        var denoiser = Guided(scheduler, withImage, options);
+        using var latents = DenoisingLoop.Run(denoiser, scheduler, noise, options.Steps, generator, onStep: onStep, cancellationToken: cancellationToken);
+        return ToCpu(DecodeSamples(latents)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The pipeline of a diffusers folder whose unet/ and scheduler/ are already read.</summary>

@@ -1,3 +1,5 @@
+using Diffuse.Folders;
+using Diffuse.Models;
 using Diffuse.Formats;
 using Xunit.Abstractions;
 using Diffuse.Pipelines;
@@ -138,5 +140,26 @@ public sealed class StableDiffusionPipelineTests(ITestOutputHelper output)
         Assert.Equal(new long[] { 1, 4, 32, 32 }, last!.shape);
         Assert.True(last.narrow(3, 16, 16).eq(latents.narrow(3, 16, 16)).all().item<bool>(), "the kept half's latents must be the image's");
         Assert.True((last - latents).abs().narrow(3, 0, 16).mean().item<float>() > 0.1, "the generated half's latents must change");
+    }
+
+    [Fact]
+    public void An_inpainting_unet_sees_the_mask_and_the_masked_image_latents_beside_its_own()
+    {
+        using var scope = NewDisposeScope();
+        var config = UNet2DConditionConfig.Load(Path.Combine(Folder, "unet", "config.json")) with { InChannels = 9 };
+        manual_seed(12);
+        var unet = new UNet2DConditionModel(config);
+        var vae = (AutoencoderKL)ModelFolder.Load(Path.Combine(Folder, "vae"));
+        var text = Diffuse.Text.ClipTextEncoder.Load(Folder);
+        using var pipeline = new StableDiffusionPipeline(unet, vae, text, Diffuse.Schedules.SchedulerConfig.Load(Path.Combine(Folder, "scheduler", "scheduler_config.json")));
+        Assert.True(pipeline.IsInpaintingUNet);
+        var image = Fixtures.Load(Expected("img2img_ddim_20.safetensors"))["init_image"];
+        var options = new GenerationOptions { Prompt = Prompt, Scheduler = "ddim", Steps = 3, Seed = 4 };
+        var left = cat([zeros(1, 1, 64, 32), ones(1, 1, 64, 32)], 3);
+        using var a = pipeline.Inpaint(image, left, options);
+        using var b = pipeline.Inpaint(image, 1 - left, options);
+        Assert.Equal(new long[] { 1, 3, 64, 64 }, a.shape);
+        Assert.True((a - b).abs().max().item<float>() > 1e-3, "the mask must reach the network");
+        Assert.Equal("method", Assert.Throws<DiffuseArgumentException>(() => pipeline.Inpaint(image, left, options, new RePaintSchedule())).ParameterName);
     }
 }
