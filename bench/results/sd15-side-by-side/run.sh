@@ -3,10 +3,10 @@
 # diffusers 0.31 on PyTorch 1.13 (../shared/perf/sd15_cpu_bench.py --worker unet<side>-<dtype>), every measurement in a
 # fresh process, 1 warm-up + REPEATS timed calls each. Odd rounds run Diffuse first, even rounds PyTorch first.
 #
-#   DIFFUSE=<diffuse executable> PERF=<../shared/perf> bash run.sh OUTDIR "64 32" ROUNDS REPEATS
+#   DIFFUSE=<diffuse executable> PERF=<../shared/perf> bash run.sh OUTDIR "64 32" ROUNDS REPEATS [FIRST_ROUND]
 # PyTorch's environment: ../shared/perf/README.md (Debian python3-torch, diffusers v0.31.0 under /tmp, OpenBLAS).
 set -u
-OUT=$1; SIDES=${2:-64}; ROUNDS=${3:-2}; REPEATS=${4:-2}
+OUT=$1; SIDES=${2:-64}; ROUNDS=${3:-2}; REPEATS=${4:-2}; FIRST=${5:-1}
 DIFFUSE=${DIFFUSE:-diffuse}; PERF=${PERF:-../shared/perf}
 mkdir -p "$OUT"
 log() { echo "$(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg) $*" | tee -a "$OUT/log.txt"; }
@@ -22,7 +22,7 @@ pytorch() {
     > "$OUT/pytorch-unet$2-$3-r$1.json" 2> "$OUT/pytorch-unet$2-$3-r$1.err" || log "FAILED pytorch unet$2-$3 round $1"
 }
 uptime | tee -a "$OUT/uptime.txt"
-for r in $(seq 1 "$ROUNDS"); do
+for r in $(seq "$FIRST" $((FIRST + ROUNDS - 1))); do
   for side in $SIDES; do
     for dtype in fp32 bf16; do
       if (( r % 2 == 1 )); then ours "$r" "$side" "$dtype"; pytorch "$r" "$side" "$dtype"
