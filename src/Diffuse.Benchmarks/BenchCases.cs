@@ -6,7 +6,8 @@ namespace Diffuse.Benchmarks;
 /// <summary>
 /// The cases <c>diffuse bench</c> knows: the three model presets (timed with the real trainer on
 /// 1-channel Fashion-MNIST images) and the four UNets of ../shared/perf/pytorch-cpu.md at 1×32×32
-/// (timed with that file's method, so the figures compare with PyTorch's).
+/// (timed with that file's method, so the figures compare with PyTorch's). <see cref="Names"/> is the default run;
+/// the Stable Diffusion cases (<see cref="StableDiffusionCases"/>) are named on request.
 /// </summary>
 public static class BenchCases
 {
@@ -30,7 +31,7 @@ public static class BenchCases
         PtTinyNoAttention => Reference(name, "(32,64) x1, add_attention=False", [32, 64], 1, false, new([657, 642], [207, 220])),
         PtSmall => Reference(name, "(64,128,128) x2, mid attention", [64, 128, 128], 2, true, new([4141, 4118], [1056, 993])),
         PtSmallNoAttention => Reference(name, "(64,128,128) x2, add_attention=False", [64, 128, 128], 2, false, new([4605, 4077], [1056, 1014])),
-        _ => throw new DiffuseException($"unknown bench case '{name}' (expected {string.Join(", ", Names)})"),
+        _ => throw new DiffuseException($"unknown bench case '{name}' (expected {string.Join(", ", Names.Concat(StableDiffusionCases.Names))})"),
     };
 
     /// <summary>diffusers' UNet2DModel(sample_size=32, in/out 1 channel, DownBlock2D/UpBlock2D only, norm_num_groups=8).</summary>

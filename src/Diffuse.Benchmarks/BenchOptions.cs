@@ -8,6 +8,8 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Cases { get; init; } = BenchCases.Names;
     public int Batch { get; init; } = 64;
     public int Warmups { get; init; } = 2;
+    /// <summary>Untimed calls of a Stable Diffusion case (one, as the PyTorch reference makes: each takes seconds).</summary>
+    public int DenoiserWarmups { get; init; } = 1;
     /// <summary>Fewest timed calls of a training step or forward pass (6: the fewest with a 95 % interval of the median).</summary>
     public int MinRepeats { get; init; } = 6;
     /// <summary>Most timed calls of a training step or forward pass.</summary>
@@ -36,10 +38,11 @@ public sealed record BenchOptions
     public void Validate()
     {
         if (Cases.Count == 0) throw new DiffuseArgumentException("presets", $"must name at least one case");
-        foreach (var name in Cases) BenchCases.Get(name, PresetSize);
+        foreach (var name in Cases)
+            if (!StableDiffusionCases.Contains(name)) BenchCases.Get(name, PresetSize);
         if (Cases.Distinct().Count() != Cases.Count) throw new DiffuseArgumentException("presets", $"names a case twice ({string.Join(",", Cases)})");
         if (Batch <= 0) throw new DiffuseArgumentException("batch", $"must be positive (got {Batch})");
-        if (Warmups < 0) throw new DiffuseArgumentException("warmup_calls", $"must be 0 or more (got {Warmups})");
+        if (Warmups < 0 || DenoiserWarmups < 0) throw new DiffuseArgumentException("warmup_calls", $"must be 0 or more (got {Math.Min(Warmups, DenoiserWarmups)})");
         if (MinRepeats <= 0 || SamplingMinRepeats <= 0) throw new DiffuseArgumentException("repeats", $"must be positive (got {Math.Min(MinRepeats, SamplingMinRepeats)})");
         if (MaxRepeats < MinRepeats || SamplingMaxRepeats < SamplingMinRepeats)
             throw new DiffuseException("the most repeats must not be fewer than the fewest");

@@ -19,6 +19,8 @@ public sealed record BenchReport
     public required double TargetPercent { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
     public required IReadOnlyList<BenchRow> Rows { get; init; }
+    /// <summary>The Stable Diffusion cases, each measured alone after the others (empty when none was asked for).</summary>
+    public IReadOnlyList<DenoiserRow> DenoiserRows { get; init; } = [];
 
     /// <summary>A rate as a percentage of the machine's peak, or null when the peak is unknown.</summary>
     public double? PeakPercent(double gflops) => Peak is null ? null : 100 * gflops / Peak.PeakGflops;

@@ -19,6 +19,7 @@ public static class BenchRunner
         "a training step is counted as 3 forward passes of multiply-adds (backward: one product for input gradients, one for weight gradients)",
         "preset cases: diffuse's Trainer step (AdamW, min-SNR loss, clipping, EMA) on the embedded Fashion-MNIST part; pt-* cases: the PyTorch reference's step (zero_grad, forward, MSE, backward, Adam) on random data, as in docs/benchmarks.md",
         "sampling: a DDIM loop of the given steps on a batch of noise; ms per evaluation = loop time / steps (scheduler cost included)",
+        "sd15-* cases: SD 1.5's UNet (released config, random seeded weights made in the case's dtype) at batch 2 with 77×768 text states, t = 999, one network call per step, each case alone after the others; peak RSS during calls = VmHWM after the calls, reset (/proc/self/clear_refs) once the model was built, as ../shared/perf/sd15_cpu_bench.py measures PyTorch",
     ];
 
     /// <param name="onCall">told each call before it runs: case, part, and whether it is a warm-up.</param>
@@ -27,7 +28,27 @@ public static class BenchRunner
         options.Validate();
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
-        var cases = options.Cases.Select(name => BenchCases.Get(name, options.PresetSize)).ToArray();
+        var rows = UNetRows(options, onCall);
+        // Each Stable Diffusion case alone, after the others are freed: one 860M-parameter network in memory at a time,
+        // and a peak RSS that is its own.
+        var denoiserRows = options.Cases.Where(StableDiffusionCases.Contains)
+            .Select(name => DenoiserSpeed.Measure(StableDiffusionCases.Get(name), options, (work, warmup) => onCall?.Invoke(work.Case, work.Part, warmup)))
+            .ToArray();
+        return new BenchReport
+        {
+            Started = started, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Machine = $"{Environment.ProcessorCount} cores, {CpuPeak.Detect()?.Model ?? "unknown CPU"}, {Environment.OSVersion}",
+            Peak = CpuPeak.Detect(), IntraOpThreads = get_num_threads(), InteropThreads = get_num_interop_threads(),
+            Warmups = options.Warmups, MinRepeats = options.MinRepeats, MaxRepeats = options.MaxRepeats,
+            BudgetSeconds = options.BudgetSeconds, TargetPercent = options.TargetPercent, Notes = Notes, Rows = rows,
+            DenoiserRows = denoiserRows,
+        };
+    }
+
+    private static BenchRow[] UNetRows(BenchOptions options, Action<string, string, bool>? onCall)
+    {
+        var cases = options.Cases.Where(name => !StableDiffusionCases.Contains(name)).Select(name => BenchCases.Get(name, options.PresetSize)).ToArray();
+        if (cases.Length == 0) return [];
         var works = new List<BenchWork>();
         try
         {
@@ -35,7 +56,7 @@ public static class BenchRunner
             var times = InterleavedTimer.Run(works, TimeSpan.FromSeconds(options.BudgetSeconds), options.TargetPercent,
                                              TimeSpan.FromSeconds(options.SliceSeconds), (work, warmup) => onCall?.Invoke(work.Case, work.Part, warmup));
             TimingStats Find(string name, string part) => times[works.FindIndex(w => w.Case == name && w.Part == part)];
-            var rows = cases.Select(bench =>
+            return cases.Select(bench =>
             {
                 long parameters;
                 using (var model = new UNet2DModel(bench.Config)) parameters = model.parameters().Sum(p => p.numel());
@@ -49,14 +70,6 @@ public static class BenchRunner
                         : null,
                 };
             }).ToArray();
-            return new BenchReport
-            {
-                Started = started, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                Machine = $"{Environment.ProcessorCount} cores, {CpuPeak.Detect()?.Model ?? "unknown CPU"}, {Environment.OSVersion}",
-                Peak = CpuPeak.Detect(), IntraOpThreads = get_num_threads(), InteropThreads = get_num_interop_threads(),
-                Warmups = options.Warmups, MinRepeats = options.MinRepeats, MaxRepeats = options.MaxRepeats,
-                BudgetSeconds = options.BudgetSeconds, TargetPercent = options.TargetPercent, Notes = Notes, Rows = rows,
-            };
         }
         finally
         {
@@ -66,8 +79,10 @@ public static class BenchRunner
 
     /// <summary>How many calls (warm-ups and timed, at the fewest) a run makes: for a progress bar.</summary>
     public static int FewestCalls(BenchOptions options) =>
-        options.Cases.Sum(name => 2 * (options.Warmups + options.MinRepeats) +
-                                  (Samples(BenchCases.Get(name, options.PresetSize), options) ? SamplingWarmups(options) + options.SamplingMinRepeats : 0));
+        options.Cases.Sum(name => StableDiffusionCases.Contains(name)
+            ? options.DenoiserWarmups + options.MinRepeats
+            : 2 * (options.Warmups + options.MinRepeats) +
+              (Samples(BenchCases.Get(name, options.PresetSize), options) ? SamplingWarmups(options) + options.SamplingMinRepeats : 0));
 
     private static bool Samples(BenchCase bench, BenchOptions options) => bench.Method == BenchMethod.Trainer && options.SamplingSteps > 0;
 

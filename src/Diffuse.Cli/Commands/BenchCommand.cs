@@ -24,7 +24,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
         var options = new BenchOptions
         {
             Cases = cases.ToArray(), Batch = s.Batch, PresetSize = s.Size, SamplingSteps = s.SamplingSteps,
-            Warmups = s.WarmupCalls ?? (s.Quick ? 1 : 2), BudgetSeconds = s.Budget, SamplingDType = InferenceDTypes.Parse(s.DType),
+            Warmups = s.WarmupCalls ?? (s.Quick ? 1 : 2), DenoiserWarmups = s.WarmupCalls ?? 1, BudgetSeconds = s.Budget, SamplingDType = InferenceDTypes.Parse(s.DType),
         };
         if (s.Repeats is int repeats) options = options.WithFixedRepeats(repeats);
         else if (s.Quick) options = options.WithFixedRepeats(3) with { SamplingMinRepeats = 1, SamplingMaxRepeats = 1 };
@@ -57,8 +57,12 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
                     });
                 });
 
-        console.Write(TrainingTable(report));
-        console.Write(InferenceTable(report, options));
+        if (report.Rows.Count > 0)
+        {
+            console.Write(TrainingTable(report));
+            console.Write(InferenceTable(report, options));
+        }
+        if (report.DenoiserRows.Count > 0) console.Write(DenoiserTable(report));
         var peak = report.Peak?.Assumptions ?? "peak unknown (no /proc/cpuinfo)";
         console.MarkupLineInterpolated($"{peak}; libtorch threads: {report.IntraOpThreads} intra-op, {report.InteropThreads} inter-op");
         foreach (var note in report.Notes) console.MarkupLineInterpolated($"[grey]{note}[/]");
@@ -91,6 +95,20 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
                 r.Sampling is null ? "–" : F(r.Sampling.MsPerEvaluation, 0), r.SamplingImagesPerSecond is double ips ? F(ips, 1) : "–");
         return table;
     }
+
+    private static Table DenoiserTable(BenchReport report)
+    {
+        var table = new Table().Title("Stable Diffusion denoising step (one UNet call on the batch), best of n after the warm-ups (median ± its 95 % interval)")
+            .AddColumns("case", "params", "dtype", "batch × latent", "step s: best (median ± %), n", "CPU s per step, median",
+                        "peak RSS during calls", "RSS after build", "build peak RSS");
+        foreach (var r in report.DenoiserRows)
+            table.AddRow(Markup.Escape(r.Case), r.Parameters.ToString("N0", CultureInfo.InvariantCulture), r.DType, $"{r.Batch} × 4×{r.LatentSize}×{r.LatentSize}",
+                $"{F(r.Step.MinMs / 1000, 3)} ({F(r.Step.MedianMs / 1000, 3)} ± {F(r.Step.MedianIntervalPercent, 1)} %), {r.Step.Count}",
+                F(r.Step.CpuMedianMs / 1000, 2), Gib(r.PeakReset ? r.PeakRssDuringCallsBytes : null), Gib(r.RssAfterBuildBytes), Gib(r.BuildPeakRssBytes));
+        return table;
+    }
+
+    private static string Gib(long? bytes) => bytes is long b ? $"{F(b / (double)(1L << 30), 2)} GiB" : "–";
 
     private static string Range(TimingStats t) => $"{F(t.MinMs, 0)} ({F(t.MedianMs, 0)} ± {F(t.MedianIntervalPercent, 1)} %), {t.Count}";
 

@@ -6,7 +6,7 @@ namespace Diffuse.Cli.Commands;
 public sealed class BenchSettings : CommandSettings
 {
     [CommandOption("--presets <LIST>")]
-    [Description("Comma-separated cases: the model presets tiny, default, small (diffuse's trainer on Fashion-MNIST) and the PyTorch reference UNets pt-tiny, pt-tiny-noattn, pt-small, pt-small-noattn (timed as the reference was, 1×32×32; see docs/benchmarks.md). Default: all; with --quick: tiny,default.")]
+    [Description("Comma-separated cases: the model presets tiny, default, small (diffuse's trainer on Fashion-MNIST) and the PyTorch reference UNets pt-tiny, pt-tiny-noattn, pt-small, pt-small-noattn (timed as the reference was, 1×32×32; see docs/benchmarks.md); and, only when named, Stable Diffusion 1.5's UNet at batch 2: sd15-unet64-fp32, sd15-unet64-bf16 (512×512 images), sd15-unet32-fp32, sd15-unet32-bf16 (256×256), each timed alone with its peak memory (minutes each, up to 6 GB). Default: all but the sd15-* cases; with --quick: tiny,default.")]
     public string? Presets { get; init; }
 
     [CommandOption("--batch <N>")]
@@ -15,7 +15,7 @@ public sealed class BenchSettings : CommandSettings
     public int Batch { get; init; } = 64;
 
     [CommandOption("--warmup-calls <N>")]
-    [Description("Untimed calls of each piece before the timed ones (default 2; 1 with --quick).")]
+    [Description("Untimed calls of each piece before the timed ones (default 2; 1 with --quick and for the sd15-* cases).")]
     public int? WarmupCalls { get; init; }
 
     [CommandOption("--repeats <N>")]
