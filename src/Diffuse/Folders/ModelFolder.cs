@@ -50,18 +50,8 @@ public static class ModelFolder
         return (described.Library, described.ClassName);
     }
 
-    /// <summary>The weights file a load would use: safetensors when present, else the PyTorch .bin.</summary>
-    public static string FindWeights(string folder)
-    {
-        var safetensors = Path.Combine(folder, SafetensorsFile);
-        if (File.Exists(safetensors)) return safetensors;
-        var bin = Path.Combine(folder, PyTorchFile);
-        if (File.Exists(bin)) return bin;
-        if (File.Exists(safetensors + ".index.json")) return safetensors + ".index.json";   // shards, as large models are saved
-        if (File.Exists(bin + ".index.json"))
-            throw new DiffuseException($"{folder}: PyTorch .bin weights split into shards are not supported; convert them to safetensors");
-        throw new DiffuseException($"{folder}: no weights: neither {SafetensorsFile} nor {PyTorchFile} is present");
-    }
+    /// <summary>The weights file a load would use: safetensors when present, else the PyTorch .bin, else a shard index.</summary>
+    public static string FindWeights(string folder) => ModelWeights.Find(folder, SafetensorsFile, PyTorchFile);
 
     /// <summary>Checks that the config and weights files exist; returns the weights path.</summary>
     public static string CheckFiles(string folder)

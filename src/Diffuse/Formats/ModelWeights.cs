@@ -54,8 +54,24 @@ public static class ModelWeights
         path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase)
         || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Every tensor of every shard an index names (for the callers that need them all in memory).</summary>
-    static Dictionary<string, Tensor> ReadShards(string indexPath)
+    /// <summary>
+    /// The weights file a load of <paramref name="folder"/> would use: <paramref name="safetensorsFile"/> when present,
+    /// else <paramref name="pyTorchFile"/>, else the safetensors shard index (as large models are saved).
+    /// </summary>
+    public static string Find(string folder, string safetensorsFile, string pyTorchFile)
+    {
+        var safetensors = Path.Combine(folder, safetensorsFile);
+        if (File.Exists(safetensors)) return safetensors;
+        var bin = Path.Combine(folder, pyTorchFile);
+        if (File.Exists(bin)) return bin;
+        if (File.Exists(safetensors + ".index.json")) return safetensors + ".index.json";
+        if (File.Exists(bin + ".index.json"))
+            throw new DiffuseException($"{folder}: PyTorch .bin weights split into shards are not supported; convert them to safetensors");
+        throw new DiffuseException($"{folder}: no weights: neither {safetensorsFile} nor {pyTorchFile} is present");
+    }
+
+    /// <summary>The shard files a <c>*.safetensors.index.json</c>'s <c>weight_map</c> names, each checked to exist beside it.</summary>
+    public static IReadOnlyList<string> ShardPaths(string indexPath)
     {
         if (!File.Exists(indexPath)) throw new DiffuseException($"{indexPath}: weights index not found");
         System.Text.Json.Nodes.JsonObject? map;
@@ -63,16 +79,25 @@ public static class ModelWeights
         catch (System.Text.Json.JsonException e) { throw new DiffuseException($"{indexPath}: not valid JSON: {e.Message.Split('\n')[0]}"); }
         if (map is null || map.Count == 0) throw new DiffuseException($"{indexPath}: no weight_map");
         var folder = Path.GetDirectoryName(Path.GetFullPath(indexPath))!;
+        return map.Select(kv => kv.Value?.GetValue<string>() ?? throw new DiffuseException($"{indexPath}: weight_map: '{kv.Key}' names no file"))
+                  .Distinct().Select(name =>
+                  {
+                      if (name.Contains('/') || name.Contains('\\') || name.Contains("..", StringComparison.Ordinal))
+                          throw new DiffuseException($"{indexPath}: weight_map names '{name}', which is not a file beside the index");
+                      var shard = Path.Combine(folder, name);
+                      return File.Exists(shard) ? shard : throw new DiffuseException($"{indexPath}: shard '{name}' is missing");
+                  }).ToList();
+    }
+
+    /// <summary>Every tensor of every shard an index names (for the callers that need them all in memory).</summary>
+    static Dictionary<string, Tensor> ReadShards(string indexPath)
+    {
         var all = new Dictionary<string, Tensor>();
         try
         {
-            foreach (var name in map.Select(kv => kv.Value?.GetValue<string>() ?? "").Distinct())
-            {
-                if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.Contains("..", StringComparison.Ordinal))
-                    throw new DiffuseException($"{indexPath}: weight_map names '{name}', which is not a file beside the index");
-                foreach (var (key, tensor) in Read(Path.Combine(folder, name)))
+            foreach (var shard in ShardPaths(indexPath))
+                foreach (var (key, tensor) in Read(shard))
                     if (!all.TryAdd(key, tensor)) { tensor.Dispose(); throw new DiffuseException($"{indexPath}: weight '{key}' is in two shards"); }
-            }
             return all;
         }
         catch

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using static TorchSharp.torch;
 
 namespace Diffuse.Formats;
@@ -23,24 +21,7 @@ public static class SafetensorsStreaming
     }
 
     /// <summary>The shards an index names, loaded as one file would be.</summary>
-    public static void LoadSharded(nn.Module module, string indexPath)
-    {
-        if (!File.Exists(indexPath)) throw new DiffuseException($"{indexPath}: weights index not found");
-        JsonObject? map;
-        try { map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject; }
-        catch (JsonException e) { throw new DiffuseException($"{indexPath}: not valid JSON: {e.Message.Split('\n')[0]}"); }
-        if (map is null || map.Count == 0) throw new DiffuseException($"{indexPath}: no weight_map");
-        var folder = Path.GetDirectoryName(Path.GetFullPath(indexPath))!;
-        var shards = map.Select(kv => kv.Value?.GetValue<string>() ?? throw new DiffuseException($"{indexPath}: weight_map: '{kv.Key}' names no file"))
-                        .Distinct().Select(name =>
-                        {
-                            if (name.Contains('/') || name.Contains('\\') || name.Contains("..", StringComparison.Ordinal))
-                                throw new DiffuseException($"{indexPath}: weight_map names '{name}', which is not a file beside the index");
-                            var shard = Path.Combine(folder, name);
-                            return File.Exists(shard) ? shard : throw new DiffuseException($"{indexPath}: shard '{name}' is missing");
-                        }).ToList();
-        LoadInto(module, shards, indexPath);
-    }
+    public static void LoadSharded(nn.Module module, string indexPath) => LoadInto(module, ModelWeights.ShardPaths(indexPath), indexPath);
 
     static void LoadInto(nn.Module module, IReadOnlyList<string> files, string source)
     {
