@@ -8,8 +8,8 @@ namespace Diffuse.Models;
 /// Multi-head attention over token sequences as diffusers' <c>Attention</c> builds it for a transformer block:
 /// queries from the hidden states, keys and values from the encoder's hidden states (cross-attention) or from the
 /// hidden states themselves (self-attention); <c>to_q</c>, <c>to_k</c>, <c>to_v</c> without bias, <c>to_out.0</c>
-/// with bias. softmax(QKᵀ/√d + bias)V through libtorch's fused scaled_dot_product_attention, as diffusers'
-/// AttnProcessor2_0 does.
+/// with bias. softmax(QKᵀ/√d + bias)V by <see cref="ScaledDotProductAttention"/> (libtorch's fused kernel, as
+/// diffusers' AttnProcessor2_0, except in bfloat16 and float16 on the CPU).
 /// </summary>
 public sealed class Attention : nn.Module
 {
@@ -55,7 +55,7 @@ public sealed class Attention : nn.Module
         var dtype = q.dtype;
         // diffusers' upcast_attention (SD 2.1) computes the scores in float32; here the whole attention is.
         if (_upcast && dtype is ScalarType.Float16 or ScalarType.BFloat16) (q, k, v) = (q.to(float32), k.to(float32), v.to(float32));
-        var attended = nn.functional.scaled_dot_product_attention(q, k, v, attentionBias?.to(q.dtype));
+        var attended = ScaledDotProductAttention.Compute(q, k, v, attentionBias);
         var merged = attended.transpose(1, 2).reshape(b, -1, _heads * _headDim).to(dtype);
         foreach (var layer in to_out) merged = layer.forward(merged);
         return merged.MoveToOuterDisposeScope();

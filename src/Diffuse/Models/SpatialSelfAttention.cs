@@ -8,7 +8,7 @@ namespace Diffuse.Models;
 /// Multi-head self-attention over the pixels of a feature map, as diffusers' <c>Attention</c> built
 /// for UNet2DModel (GroupNorm first, residual connection, output divided by the rescale factor).
 /// Keys: <c>group_norm</c>, <c>to_q</c>, <c>to_k</c>, <c>to_v</c>, <c>to_out.0</c>.
-/// Uses libtorch's fused scaled_dot_product_attention: softmax(QKᵀ/√d)V, the same maths.
+/// Uses <see cref="ScaledDotProductAttention"/>: softmax(QKᵀ/√d)V, the same maths.
 /// </summary>
 public sealed class SpatialSelfAttention : nn.Module<Tensor, Tensor>
 {
@@ -43,7 +43,7 @@ public sealed class SpatialSelfAttention : nn.Module<Tensor, Tensor>
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         var tokens = group_norm.forward(x).view(b, c, h * w).transpose(1, 2);           // [B, HW, C]
         Tensor Heads(Linear proj) => proj.forward(tokens).view(b, h * w, _heads, _headDim).transpose(1, 2);
-        var attended = nn.functional.scaled_dot_product_attention(Heads(to_q), Heads(to_k), Heads(to_v));
+        var attended = ScaledDotProductAttention.Compute(Heads(to_q), Heads(to_k), Heads(to_v));
         var merged = attended.transpose(1, 2).reshape(b, h * w, c);
         foreach (var layer in to_out) merged = layer.forward(merged);
         var y = merged.transpose(1, 2).reshape(b, c, h, w) + x;
