@@ -50,7 +50,8 @@ public static class ModelWeights
     /// <summary>A <c>*.safetensors.index.json</c>: the weight map of a model saved in shards.</summary>
     public static bool IsShardIndex(string path) => path.EndsWith(".safetensors.index.json", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsPyTorchFile(string path) =>
+    /// <summary>Whether <paramref name="path"/> is a pickled PyTorch file (<c>.bin</c>, <c>.ckpt</c>, <c>.pt</c>, <c>.pth</c>) rather than safetensors.</summary>
+    public static bool IsPyTorchFile(string path) =>
         path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase)
         || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
 

@@ -26,6 +26,14 @@ public static class SafetensorsDType
         return false;
     }
 
+    /// <summary>Bytes per element of a type safetensors holds.</summary>
+    public static int SizeOf(ScalarType type)
+    {
+        foreach (var k in Known)
+            if (k.Type == type) return k.Size;
+        throw new DiffuseException($"tensors of type {type} are not held in safetensors (supported: {SupportedNames})");
+    }
+
     public static string NameOf(ScalarType type)
     {
         foreach (var k in Known)

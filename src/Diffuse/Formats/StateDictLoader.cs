@@ -10,12 +10,17 @@ namespace Diffuse.Formats;
 /// </summary>
 public static class StateDictLoader
 {
-    public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> loaded, string source)
+    /// <param name="copied">Called with each loaded tensor once its values are in the module (to release mapped pages).</param>
+    public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> loaded, string source, Action<Tensor>? copied = null)
     {
         var expected = module.state_dict();
         Check(expected, loaded.ToDictionary(kv => kv.Key, kv => (kv.Value.shape, kv.Value.dtype)), source);
         using var noGrad = no_grad();
-        foreach (var (key, target) in expected) target.copy_(loaded[key]);
+        foreach (var (key, target) in expected)
+        {
+            target.copy_(loaded[key]);
+            copied?.Invoke(loaded[key]);
+        }
     }
 
     /// <summary>

@@ -226,15 +226,15 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
             }
             var unet = new UNet2DConditionModel(UNet2DConditionConfig.Parse(OriginalCheckpoint.ToJson(checkpoint.UNetConfig), $"{path} (UNet config)"));
             built.Add(unet);
-            StateDictLoader.LoadInto(unet, checkpoint.UNet, path);
+            StateDictLoader.LoadInto(unet, checkpoint.UNet, path, checkpoint.Release);
             unet.eval();
             var vae = new AutoencoderKL(AutoencoderKLConfig.Load(Write("vae.json", checkpoint.VaeConfig)));
             built.Add(vae);
-            StateDictLoader.LoadInto(vae, checkpoint.Vae, path);
+            StateDictLoader.LoadInto(vae, checkpoint.Vae, path, checkpoint.Release);
             vae.eval();
             var textModel = new ClipTextModel(ClipTextConfig.Load(Write("text_encoder.json", checkpoint.TextEncoderConfig)));
             built.Add(textModel);
-            StateDictLoader.LoadInto(textModel, checkpoint.TextEncoder, path);
+            StateDictLoader.LoadInto(textModel, checkpoint.TextEncoder, path, checkpoint.Release);
             textModel.eval();
             var tokenizerFolder = configFolder is null ? null : Path.Combine(configFolder, ClipTextEncoder.TokenizerFolder);
             var tokenizer = tokenizerFolder is not null && Directory.Exists(tokenizerFolder)

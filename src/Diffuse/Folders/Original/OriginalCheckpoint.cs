@@ -21,6 +21,7 @@ public sealed class OriginalCheckpoint : IDisposable
     public const string OpenClipTextPrefix = "cond_stage_model.model.";
 
     readonly Dictionary<string, Tensor> _file;
+    MappedSafetensors? _mapping;
 
     OriginalCheckpoint(Dictionary<string, Tensor> file, StableDiffusionFamily family,
                        Dictionary<string, Tensor> unet, JsonObject unetConfig, Dictionary<string, Tensor> vae, JsonObject vaeConfig,
@@ -59,11 +60,21 @@ public sealed class OriginalCheckpoint : IDisposable
     /// </summary>
     public static OriginalCheckpoint Read(string path, string? configFolder = null)
     {
-        var file = ModelWeights.Read(path);
-        try { return Convert(file, path, configFolder); }
+        if (!File.Exists(path)) throw new DiffuseException($"{path}: weights file not found");
+        // A safetensors file is mapped, not read: the renamed tensors are views of it until they are copied into the
+        // models, and each one's pages are given back then (Release), so the weights are held about once.
+        var mapping = ModelWeights.IsPyTorchFile(path) ? null : SafetensorsMapping.Map(path);
+        var file = mapping?.Tensors ?? ModelWeights.Read(path);
+        try
+        {
+            var checkpoint = Convert(file, path, configFolder);
+            checkpoint._mapping = mapping;
+            return checkpoint;
+        }
         catch
         {
             foreach (var t in file.Values) t.Dispose();
+            mapping?.Dispose();
             throw;
         }
     }
@@ -119,9 +130,13 @@ public sealed class OriginalCheckpoint : IDisposable
     /// <summary>A config as text, for writing a diffusers folder or building a model from it.</summary>
     public static string ToJson(JsonObject config) => config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
+    /// <summary>Gives back the memory of a tensor of this checkpoint once it has been copied into a model (see <see cref="MappedSafetensors.Release"/>).</summary>
+    public void Release(Tensor copied) => _mapping?.Release(copied);
+
     public void Dispose()
     {
-        foreach (var t in _file.Values) t.Dispose();
+        if (_mapping is not null) _mapping.Dispose();
+        else foreach (var t in _file.Values) t.Dispose();
         // Split and sliced tensors (OpenCLIP's q/k/v, the VAE's 2-D attention weights) are views with handles of their own.
         foreach (var t in UNet.Values.Concat(Vae.Values).Concat(TextEncoder.Values)) t.Dispose();
     }
