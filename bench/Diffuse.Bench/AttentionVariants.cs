@@ -88,3 +88,27 @@ internal static class AttentionVariants
         }
     }
 }
+
+/// <summary>SD 1.5's UNet (seeded random weights) at 32×32, batch 2, t = 999: bfloat16 output against float32.</summary>
+internal static class UNetPrecision
+{
+    public static void Run(int side, TextWriter output)
+    {
+        set_grad_enabled(false);
+        manual_seed(0);
+        using var unet = new Diffuse.Models.UNet2DConditionModel(Diffuse.Benchmarks.StableDiffusionCases.UNetConfig());
+        unet.eval();
+        var g = new Generator(1);
+        var sample = randn([2, 4, side, side], generator: g);
+        var states = randn([2, 77, 768], generator: g);
+        var t = full([2], 999.0);
+        var c = new Diffuse.Models.Conditioning { EncoderHiddenStates = states };
+        var fp32 = unet.Predict(sample, t, c);
+        var bf16Denoiser = new Diffuse.Models.ReducedPrecisionDenoiser(unet, ScalarType.BFloat16);
+        var bf16 = bf16Denoiser.Predict(sample, t, c);
+        var diff = bf16 - fp32;
+        double relL2 = diff.norm().item<float>() / fp32.norm().item<float>();
+        double cosine = (bf16 * fp32).sum().item<float>() / (bf16.norm().item<float>() * fp32.norm().item<float>());
+        output.WriteLine($"{side}x{side}: rel_l2 {relL2:F6} max_abs {diff.abs().max().item<float>():F6} ref_std {fp32.std().item<float>():F4} cosine {cosine:F7}");
+    }
+}

@@ -17,6 +17,7 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- wait-policy CLI_DLL [preset] [rounds]  (OpenMP ACTIVE vs PASSIVE, alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- malloc CLI_DLL [preset] [rounds]       (glibc malloc default vs kept freed memory, alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- attention-variants [rounds]  (SD 1.5 attention shapes: fused vs explicit, fp32/bf16, error and time)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- unet-precision [side]  (SD 1.5 UNet, random weights: bfloat16 output against float32)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- drift SECONDS CASES PARTS [batch]   (per-call times over minutes, e.g. drift 120 pt-tiny forward)
 // As the CLI does, before any tensor work, so that figures here and from diffuse bench compare.
 Diffuse.Runtime.OpenMpWaitPolicy.PreferPassive();
@@ -27,6 +28,9 @@ string Results(string file) => Path.Combine("bench", "results", file);
 
 switch (mode)
 {
+    case "unet-precision":
+        UNetPrecision.Run(IntArg(1, 32), Console.Out);
+        return 0;
     case "attention-variants":
         AttentionVariants.Run(IntArg(1, 5), Console.Out);
         return 0;
