@@ -128,7 +128,21 @@ public sealed class Trainer : IDisposable
             labels = where(drop, full_like(given, nullClass), given).to(Device);
         }
         var image = Config.SuperresScale is int scale ? LowResolution.Upsample(LowResolution.Degrade(x0, scale), scale) : null;
-        return new Conditioning { ClassLabels = labels, ImageCondition = image };
+        return new Conditioning { ClassLabels = labels, ImageCondition = image, EncoderHiddenStates = PromptStates(batch) };
+    }
+
+    /// <summary>
+    /// A text-to-image batch's caption embeddings, each caption replaced by the empty prompt with probability
+    /// <c>cond_drop</c> (diffusers' train_text_to_image.py, <c>proportion_empty_prompts</c>), so that the network also
+    /// learns the unconditional prediction that classifier-free guidance subtracts (Ho &amp; Salimans 2022).
+    /// </summary>
+    private Tensor? PromptStates(TrainingBatch batch)
+    {
+        if (batch.TokenIds is not { } ids) return null;
+        if (Model is not TextToImageNetworks networks) throw new DiffuseException("captioned data needs a text-to-image model");
+        var empty = batch.EmptyPromptIds ?? throw new DiffuseException("captioned data needs the empty prompt's token ids");
+        var drop = rand([ids.shape[0]], generator: Generator).lt(Config.CondDrop).view(-1, 1);
+        return networks.EncodePrompts(where(drop, empty.view(1, -1).expand_as(ids), ids).to(Device));
     }
 
     /// <summary>

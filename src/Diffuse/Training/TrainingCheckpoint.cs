@@ -20,6 +20,7 @@ public static class TrainingCheckpoint
 {
     public const string Prefix = "checkpoint-";
     private const string TrainerFolder = "trainer";
+    private const string EmaFile = "ema.safetensors";
 
     public static string Save(Trainer trainer, string runFolder, double elapsedSeconds)
     {
@@ -30,6 +31,8 @@ public static class TrainingCheckpoint
             var state = Path.Combine(temp, TrainerFolder);
             Directory.CreateDirectory(state);
             SafetensorsWeights.Save(trainer.Model, Path.Combine(state, "model.safetensors"));
+            // The EMA weights as they are trained (the pipeline folder holds them too, but under its components' names).
+            SafetensorsWeights.Save(trainer.EmaModel, Path.Combine(state, EmaFile));
             trainer.Optimizer.save_state_dict(Path.Combine(state, "optimizer.bin"));
             var rng = new Dictionary<string, Tensor>
             {
@@ -81,7 +84,9 @@ public static class TrainingCheckpoint
         var state = ReadState(checkpoint);
         var dir = Path.Combine(checkpoint, TrainerFolder);
         SafetensorsWeights.LoadInto(trainer.Model, Path.Combine(dir, "model.safetensors"));
-        SafetensorsWeights.LoadInto(trainer.EmaModel, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
+        // Checkpoints written before trainer/ema.safetensors existed hold the EMA weights only in unet/.
+        var ema = Path.Combine(dir, EmaFile);
+        SafetensorsWeights.LoadInto(trainer.EmaModel, File.Exists(ema) ? ema : Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
         var optimizerPath = Path.Combine(dir, "optimizer.bin");
         if (!File.Exists(optimizerPath)) throw new DiffuseException($"{checkpoint}: trainer/optimizer.bin is missing");
         trainer.Optimizer.load_state_dict(optimizerPath);
