@@ -89,6 +89,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             Vae = s.Vae,
             TextEncoder = s.TextEncoder,
             MaxLength = s.MaxLength ?? d.MaxLength,
+            KlWeight = s.KlWeight ?? d.KlWeight,
             RandomFlip = d.RandomFlip && !s.NoFlip,
             Seed = s.Seed ?? d.Seed,
             SampleEvery = s.SampleEvery ?? d.SampleEvery,

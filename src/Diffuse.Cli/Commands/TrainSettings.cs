@@ -69,7 +69,7 @@ public sealed class TrainSettings : CommandSettings
     public double? CondDrop { get; init; }
 
     [CommandOption("--task <TASK>")]
-    [Description("generate (images from noise), superres (images from images --superres-scale times smaller, SR3) or text-to-image (a captioned folder: metadata.jsonl or .txt captions).")]
+    [Description("generate (images from noise), superres (images from images --superres-scale times smaller, SR3) text-to-image (a captioned folder: metadata.jsonl or .txt captions) or autoencoder (an AutoencoderKL for latent diffusion; writes model/vae/).")]
     [DefaultValue("generate")]
     public string Task { get; init; } = "generate";
 
@@ -88,6 +88,10 @@ public sealed class TrainSettings : CommandSettings
     [CommandOption("--max-length <N>")]
     [Description("With --task text-to-image and no --text-encoder: tokens a prompt is padded and cut to (bos and eos included; default 16).")]
     public int? MaxLength { get; init; }
+
+    [CommandOption("--kl-weight <X>")]
+    [Description("With --task autoencoder: weight of the KL term against the squared error (default 1e-6, latent diffusion's).")]
+    public double? KlWeight { get; init; }
 
     [CommandOption("--no-flip")]
     [Description("Do not flip training images horizontally at random.")]

@@ -21,6 +21,7 @@ public sealed class Trainer : IDisposable
     private readonly TorchSharp.Modules.Parameter[] _parameters;
     private readonly ExponentialMovingAverage _ema;
     private readonly PredictionType _predictionType;
+    private readonly DiffusionPipeline? _emaPipeline;
 
     public TrainConfig Config { get; }
     public nn.Module Model { get; }
@@ -74,11 +75,22 @@ public sealed class Trainer : IDisposable
         _ema = new ExponentialMovingAverage(Model, EmaModel, config.EmaPower, config.EmaMaxDecay);
         Generator = new Generator().manual_seed(config.Seed + 1);
         // The EMA weights as the pipeline they are saved and previewed as; the trainer owns (and disposes) the network.
-        EmaPipeline = plan.CreatePipeline(EmaModel, SchedulerConfig);
+        _emaPipeline = plan.CreatePipeline?.Invoke(EmaModel, SchedulerConfig);
+        Objective = plan.Objective;
     }
 
     /// <summary>The EMA weights as their pipeline: what checkpoints and the final model save, and what previews sample.</summary>
-    public DiffusionPipeline EmaPipeline { get; }
+    public DiffusionPipeline EmaPipeline => _emaPipeline ?? throw new DiffuseException("this run trains no diffusion pipeline");
+
+    /// <summary>For a network that is not a denoiser: its loss, saving and previews; null for a diffusion model.</summary>
+    public ITrainingObjective? Objective { get; }
+
+    /// <summary>Writes the EMA weights as the run's model: the pipeline folder, or what the objective saves.</summary>
+    public void SaveModel(string folder)
+    {
+        if (Objective is { } objective) objective.Save(EmaModel, folder);
+        else EmaPipeline.Save(folder);
+    }
 
     public IDenoiser Denoiser => (IDenoiser)Model;
     public IDenoiser EmaDenoiser => (IDenoiser)EmaModel;
@@ -92,15 +104,7 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
 
         var batch = _data.NextBatch(Config.Batch, Generator);
-        var x0 = batch.Examples;
-        var t = randint(0, Config.NumTrainTimesteps, [Config.Batch], dtype: int64, generator: Generator);
-        var noise = randn(x0.shape, generator: Generator);
-        if (Device.type != DeviceType.CPU) (x0, t, noise) = (x0.to(Device), t.to(Device), noise.to(Device));
-        var xt = Schedule.AddNoise(x0, noise, t);
-        var target = Schedule.Target(x0, noise, t, _predictionType);
-        var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
-        var perExample = (output - target).square().flatten(1).mean([1]);
-        var loss = (perExample * LossWeights(t).to(Device)).mean();
+        var loss = Objective is { } objective ? objective.Loss(Model, batch, Generator) : DiffusionLoss(batch);
 
         _optimizer.zero_grad();
         loss.backward();
@@ -109,6 +113,20 @@ public sealed class Trainer : IDisposable
         _ema.Update(Step);
         Step++;
         return loss.item<float>();
+    }
+
+    /// <summary>Ho et al. 2020's simple loss (eq. 14) for the prediction type, min-SNR-weighted.</summary>
+    private Tensor DiffusionLoss(TrainingBatch batch)
+    {
+        var x0 = batch.Examples;
+        var t = randint(0, Config.NumTrainTimesteps, [Config.Batch], dtype: int64, generator: Generator);
+        var noise = randn(x0.shape, generator: Generator);
+        if (Device.type != DeviceType.CPU) (x0, t, noise) = (x0.to(Device), t.to(Device), noise.to(Device));
+        var xt = Schedule.AddNoise(x0, noise, t);
+        var target = Schedule.Target(x0, noise, t, _predictionType);
+        var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
+        var perExample = (output - target).square().flatten(1).mean([1]);
+        return (perExample * LossWeights(t).to(Device)).mean();
     }
 
     /// <summary>

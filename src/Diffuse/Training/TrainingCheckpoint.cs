@@ -27,7 +27,7 @@ public static class TrainingCheckpoint
         var folder = Path.Combine(runFolder, $"{Prefix}{trainer.Step:D6}");
         FolderSwap.Write(folder, temp =>
         {
-            trainer.EmaPipeline.Save(temp);
+            trainer.SaveModel(temp);
             var state = Path.Combine(temp, TrainerFolder);
             Directory.CreateDirectory(state);
             SafetensorsWeights.Save(trainer.Model, Path.Combine(state, "model.safetensors"));
@@ -84,9 +84,15 @@ public static class TrainingCheckpoint
         var state = ReadState(checkpoint);
         var dir = Path.Combine(checkpoint, TrainerFolder);
         SafetensorsWeights.LoadInto(trainer.Model, Path.Combine(dir, "model.safetensors"));
-        // Checkpoints written before trainer/ema.safetensors existed hold the EMA weights only in unet/.
+        // Checkpoints written before trainer/ema.safetensors existed hold the EMA weights only in the pipeline's folders.
         var ema = Path.Combine(dir, EmaFile);
-        SafetensorsWeights.LoadInto(trainer.EmaModel, File.Exists(ema) ? ema : Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
+        if (File.Exists(ema)) SafetensorsWeights.LoadInto(trainer.EmaModel, ema);
+        else if (trainer.EmaModel is TextToImageNetworks networks)
+        {
+            SafetensorsWeights.LoadInto(networks.UNet, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
+            networks.TextEncoder.LoadWeights(Text.ClipTextModel.FindWeights(Path.Combine(checkpoint, Text.ClipTextEncoder.TextEncoderFolder)));
+        }
+        else SafetensorsWeights.LoadInto(trainer.EmaModel, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
         var optimizerPath = Path.Combine(dir, "optimizer.bin");
         if (!File.Exists(optimizerPath)) throw new DiffuseException($"{checkpoint}: trainer/optimizer.bin is missing");
         trainer.Optimizer.load_state_dict(optimizerPath);

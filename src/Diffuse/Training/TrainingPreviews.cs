@@ -17,7 +17,8 @@ public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainin
     {
         var name = final ? TrainingRun.FinalSamplesFile : Path.Combine(TrainingRun.SamplesFolder, $"step-{trainer.Step:D6}.png");
         var path = Path.Combine(runFolder, name);
-        if (trainer.Config.SuperresScale is int scale) WriteSuperResolution(path, scale);
+        if (trainer.Objective is { } objective) objective.WritePreview(trainer.EmaModel, path);
+        else if (trainer.Config.SuperresScale is int scale) WriteSuperResolution(path, scale);
         else if (trainer.EmaPipeline.TakesText) WritePrompts(path);
         else WriteSamples(path);
         if (losses.Count > 0)
