@@ -28,7 +28,8 @@ public static class PromptAdherenceEvaluation
     static IReadOnlyList<string> SeenPrompts => FashionColours.HeldOut.Select(p => FashionColours.Caption((p.Colour + 4) % 8, p.Garment)).ToList();
 
     public static PromptAdherenceReport Run(DiffusionPipeline pipeline, string modelName, FashionClassifier classifier, IReadOnlyList<string> prompts,
-                                            int perPrompt, GenerationOptions options, CaptionedImages? real, Action<string>? onPrompt = null)
+                                            int perPrompt, GenerationOptions options, CaptionedImages? real, Action<string>? onPrompt = null,
+                                            Action<string, Tensor>? onImages = null)
     {
         if (!pipeline.TakesText) throw new DiffuseArgumentException("model", $"measures text-to-image models; this {pipeline.ClassName} takes no prompt");
         if (perPrompt <= 0) throw new DiffuseArgumentException("count", $"must be positive (got {perPrompt})");
@@ -45,6 +46,7 @@ public static class PromptAdherenceEvaluation
                 using var result = pipeline.Generate(options with { Prompt = pairs[i].Prompt, Count = perPrompt, Seed = options.Seed + 1000 * i });
                 var images = result.Samples.detach().clone();
                 samples.Add(images);
+                onImages?.Invoke(pairs[i].Prompt, images);
                 scores.Add(PromptAdherence.Score(classifier, images, pairs[i].Pair.Colour, pairs[i].Pair.Garment));
             }
             PromptScore? realHeldOut = null, realSeen = null;

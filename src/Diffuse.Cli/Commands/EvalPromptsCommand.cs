@@ -18,13 +18,28 @@ public sealed class EvalPromptsCommand(IAnsiConsole console) : Command<EvalPromp
         if (s.Out is not null && !s.Out.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             throw new DiffuseException($"--out must name a .json file (got '{s.Out}')");
         var prompts = PromptAdherenceEvaluation.DefaultPrompts(s.Prompts);
+        foreach (var prompt in prompts)
+            if (FashionColours.Parse(prompt) is null)
+                throw new DiffuseException($"--prompts: '{prompt}' is not \"a {{colour}} {{garment}}\" with one of the 8 colours and 10 garments");
         using var classifier = ClassifierFolder.Load(s.Classifier);
         using var pipeline = ModelOptions.Load(s.Model, s.Device);
         using var real = s.Real is null ? null : CaptionedFolderLoader.Load(s.Real, size: (int)pipeline.ImageShape[1]);
         var options = new GenerationOptions { Scheduler = s.Sampler, Steps = s.Steps, Seed = s.Seed, GuidanceScale = s.GuidanceScale };
         var model = s.Model ?? "default";
+        if (s.Grid is not null && !s.Grid.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            throw new DiffuseException($"--grid must name a .png file (got '{s.Grid}')");
+        var rows = new List<TorchSharp.torch.Tensor>();
+        int columns = Math.Min(8, s.Count);
         var report = PromptAdherenceEvaluation.Run(pipeline, model, classifier, prompts, s.Count, options, real,
-            prompt => console.MarkupLineInterpolated($"[grey]{prompt}[/]"));
+            prompt => console.MarkupLineInterpolated($"[grey]{prompt}[/]"),
+            (_, images) => { if (s.Grid is not null) rows.Add(images.narrow(0, 0, columns).clone()); });
+        if (s.Grid is not null)
+        {
+            using var grid = TorchSharp.torch.cat(rows, 0);
+            ImageGrid.SavePng(grid, s.Grid, columns: columns, scale: 2);
+            foreach (var row in rows) row.Dispose();
+            console.MarkupLineInterpolated($"wrote {s.Grid} (one row a prompt: {string.Join("; ", prompts)})");
+        }
 
         var table = new Table().AddColumns("prompts", "images", "garment", "colour", "both");
         void Row(PromptScore score, string? name = null) => table.AddRow(Markup.Escape(name ?? score.Prompt + (score.HeldOut ? " (held out)" : "")),

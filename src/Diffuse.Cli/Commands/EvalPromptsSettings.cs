@@ -52,6 +52,10 @@ public sealed class EvalPromptsSettings : CommandSettings
     [Description("Write the figures as JSON.")]
     public string? Out { get; init; }
 
+    [CommandOption("--grid <FILE>")]
+    [Description("Also write a PNG grid: one row a prompt (in order), its first 8 images.")]
+    public string? Grid { get; init; }
+
     [CommandOption("--device <DEVICE>")]
     [Description(ModelOptions.DeviceHelp)]
     public string? Device { get; init; }
