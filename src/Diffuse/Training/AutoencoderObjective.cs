@@ -78,7 +78,7 @@ public sealed class AutoencoderObjective(ImageDataset heldOut, ImageDataset trai
         return std > 0 ? 1 / std : 1;
     }
 
-    /// <summary>Held-out originals above their reconstructions (posterior mode), 8 pairs a row, and the PSNR in a JSON file beside.</summary>
+    /// <summary>Held-out originals beside their reconstructions (posterior mode), 8 pairs a row, and the PSNR in a JSON file beside.</summary>
     public void WritePreview(nn.Module model, string path)
     {
         var vae = (AutoencoderKL)model;

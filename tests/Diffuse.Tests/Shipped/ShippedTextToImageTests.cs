@@ -15,7 +15,9 @@ public sealed class ShippedTextToImageTests
     public void The_shipped_model_paints_a_held_out_pair_in_the_colour_asked_for()
     {
         using var pipeline = Assert.IsType<StableDiffusionPipeline>(DiffusionPipeline.Load(Folder));
-        Assert.Equal(StableDiffusionPipeline.PixelClassName, pipeline.ClassName);
+        Assert.Equal(StableDiffusionPipeline.DiffusersClassName, pipeline.ClassName);
+        Assert.NotNull(pipeline.Vae);
+        Assert.Equal([3L, 28, 28], pipeline.ImageShape);
         Assert.Equal(["a</w>", "pink</w>", "ankle</w>", "boot</w>"], pipeline.TextEncoder.Tokenizer.Tokenize("a pink ankle boot"));
         foreach (var (prompt, colour) in new[] { ("a pink ankle boot", 7), ("a green dress", 3) })
         {
