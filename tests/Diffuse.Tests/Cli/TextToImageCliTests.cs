@@ -41,6 +41,14 @@ public sealed class TextToImageCliTests
     }
 
     [Fact]
+    public void Data_fashion_colours_help_renders()
+    {
+        var result = CliInProcess.Run("data", "fashion-colours", "--help");
+        Assert.True(result.ExitCode == 0, result.AllOutput);
+        Assert.Contains("--all-pairs", result.StdOut);
+    }
+
+    [Fact]
     public void Options_of_the_new_commands_are_checked()
     {
         using var temp = new TempFolder();
