@@ -18,6 +18,7 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- malloc CLI_DLL [preset] [rounds]       (glibc malloc default vs kept freed memory, alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- attention-variants [rounds]  (SD 1.5 attention shapes: fused vs explicit, fp32/bf16, error and time)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- unet-precision [side]  (SD 1.5 UNet, random weights: bfloat16 output against float32)
+//   dotnet run -c Release --project bench/Diffuse.Bench -- t2i-steps DATA VAE_DIR [rounds] [batch]  (text-to-image steps/s, pixel vs latent, alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- drift SECONDS CASES PARTS [batch]   (per-call times over minutes, e.g. drift 120 pt-tiny forward)
 // As the CLI does, before any tensor work, so that figures here and from diffuse bench compare.
 Diffuse.Runtime.OpenMpWaitPolicy.PreferPassive();
@@ -42,6 +43,15 @@ switch (mode)
         else if (!rest[0].StartsWith('-')) rest = ["--filter", $"*{rest[0]}*", .. rest.Skip(1)];
         BenchmarkSwitcher.FromTypes([typeof(SchedulerStepBenchmarks), typeof(BlockBenchmarks), typeof(UNetForwardBenchmarks)])
             .Run(rest, new MicroConfig());
+        return 0;
+    }
+    case "t2i-steps":
+    {
+        var pixel = new Diffuse.Training.TrainConfig { Task = Diffuse.Training.TrainConfig.TextToImageTask, Data = args[1], Model = "tiny", Batch = IntArg(4, 64), SampleEvery = 0 };
+        var latent = pixel with { Vae = args[2] };
+        var rows = TextToImageSteps.Run([("pixel 28×28×3", pixel), ("latent 7×7×4", latent)], warmups: 3, rounds: IntArg(3, 20), Console.WriteLine);
+        foreach (var r in rows)
+            Console.WriteLine($"{r.Recipe,-16} median {r.Times.MedianMs,7:F0} ms/step (95% interval {r.Times.MedianLowMs:F0}–{r.Times.MedianHighMs:F0}), cpu {r.Times.CpuMedianMs:F0} ms, {r.StepsPerSecond:F2} steps/s");
         return 0;
     }
     case "drift":

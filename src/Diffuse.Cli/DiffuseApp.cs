@@ -65,6 +65,16 @@ public static class DiffuseApp
         config.AddCommand<SweepCommand>("sweep")
             .WithDescription("Fréchet distance against sampling cost for several samplers and step counts, from the same noise.")
             .WithExample("sweep", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--rows", "ddim:10,dpm++:20");
+        config.AddCommand<EvalPromptsCommand>("eval-prompts")
+            .WithDescription("Prompt adherence of a text-to-image model on Fashion-MNIST in colour: garment, colour and both right, held-out and seen pairs apart, with the ceiling on real images and the Fréchet distance.")
+            .WithExample("eval-prompts", "--model", "models/fashion-colours-t2i", "--classifier", "runs/classifier", "--real", "data/fashion-colours-test", "--out", "adherence.json");
+        config.AddBranch("data", data =>
+        {
+            data.SetDescription("Write data sets the project makes itself.");
+            data.AddCommand<FashionColoursCommand>("fashion-colours")
+                .WithDescription("Fashion-MNIST tinted in 8 colours and captioned \"a {colour} {garment}\", 10 pairs held out, as an imagefolder with metadata.jsonl.")
+                .WithExample("data", "fashion-colours", "--out", "data/fashion-colours");
+        });
         config.SetExceptionHandler((ex, _) =>
         {
             // Plain stderr, not the console renderer: the message must stay one line whatever the width.

@@ -69,13 +69,29 @@ public sealed class TrainSettings : CommandSettings
     public double? CondDrop { get; init; }
 
     [CommandOption("--task <TASK>")]
-    [Description("generate (images from noise) or superres (images from images --superres-scale times smaller, SR3).")]
+    [Description("generate (images from noise), superres (images from images --superres-scale times smaller, SR3) text-to-image (a captioned folder: metadata.jsonl or .txt captions) or autoencoder (an AutoencoderKL for latent diffusion; writes model/vae/).")]
     [DefaultValue("generate")]
     public string Task { get; init; } = "generate";
 
     [CommandOption("--superres-scale <N>")]
     [Description("With --task superres: how many times smaller the low-resolution input is (default 2); the image size must be divisible by it.")]
     public int? SuperresScale { get; init; }
+
+    [CommandOption("--vae <DIR>")]
+    [Description("With --task text-to-image: a frozen AutoencoderKL folder (a vae/ or a pipeline holding one); the UNet denoises its latents. Default: pixels.")]
+    public string? Vae { get; init; }
+
+    [CommandOption("--text-encoder <DIR>")]
+    [Description("With --task text-to-image: a folder with a frozen CLIP text_encoder/ and tokenizer/. Default: a small CLIP text model trained from scratch with the UNet, with a BPE learned from the captions.")]
+    public string? TextEncoder { get; init; }
+
+    [CommandOption("--max-length <N>")]
+    [Description("With --task text-to-image and no --text-encoder: tokens a prompt is padded and cut to (bos and eos included; default 16).")]
+    public int? MaxLength { get; init; }
+
+    [CommandOption("--kl-weight <X>")]
+    [Description("With --task autoencoder: weight of the KL term against the squared error (default 1e-6, latent diffusion's).")]
+    public double? KlWeight { get; init; }
 
     [CommandOption("--no-flip")]
     [Description("Do not flip training images horizontally at random.")]

@@ -24,7 +24,8 @@ public static class PipelineFolder
 
     /// <summary>Writes the folder's files, each atomically. For a whole-folder swap see <see cref="Formats.FolderSwap"/>.</summary>
     public static void Save(string folder, string pipelineClass, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode> settings,
-                            torch.nn.Module model, SchedulerConfig scheduler)
+                            torch.nn.Module model, SchedulerConfig scheduler,
+                            IReadOnlyDictionary<string, (string Library, string ClassName)>? otherComponents = null)
     {
         var entry = ModelFolder.IndexEntry(model);
         ModelFolder.Save(Path.Combine(folder, UNetFolder), model);
@@ -34,6 +35,7 @@ public static class PipelineFolder
             [SchedulerFolder] = ("diffusers", scheduler.ClassName ?? "DDPMScheduler"),
             [UNetFolder] = entry,
         };
+        foreach (var (name, component) in otherComponents ?? new Dictionary<string, (string, string)>()) components[name] = component;
         new ModelIndex(pipelineClass, settings, components).Save(Path.Combine(folder, ModelIndexFile));
     }
 

@@ -22,6 +22,7 @@ public static class PipelineRegistry
         [SuperResolutionPipeline.PipelineClassName] = (c, d, t) =>
             new SuperResolutionPipeline(UNet(c), c.Scheduler, Setting(c, SuperResolutionPipeline.ScaleKey), d, t),
         [PointCloudPipeline.PipelineClassName] = (c, d, t) => new PointCloudPipeline(Network<ToyMlp>(c), c.Scheduler, d, t),
+        [StableDiffusionPipeline.PixelClassName] = StableDiffusionPipeline.FromFolder,
     };
 
     public static IReadOnlyCollection<string> ClassNames => Pipelines.Keys;

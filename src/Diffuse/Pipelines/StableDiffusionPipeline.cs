@@ -15,13 +15,18 @@ namespace Diffuse.Pipelines;
 /// over latents with a <see cref="UNet2DConditionModel"/> cross-attending to the prompt, classifier-free guidance
 /// against the negative prompt (<c>guidance_scale</c> &gt; 1, default 7.5, with optional <c>guidance_rescale</c>), and
 /// the <see cref="AutoencoderKL"/> decoding the latents. Image-to-image encodes the image first (SDEdit in latent space).
+/// Without a VAE the same pipeline denoises pixels (a text-to-image model trained on small images); diffusers has no
+/// class for that, so its folder's <c>model_index.json</c> names ours, <c>DiffusePixelTextToImagePipeline</c>, with the
+/// same components but no <c>vae</c> (diffusers still loads each component with its own class).
 /// </summary>
 public sealed class StableDiffusionPipeline : DiffusionPipeline
 {
     public const string DiffusersClassName = "StableDiffusionPipeline";
+    public const string PixelClassName = "DiffusePixelTextToImagePipeline";
     public const string VaeFolder = "vae";
 
-    public StableDiffusionPipeline(UNet2DConditionModel unet, AutoencoderKL vae, ClipTextEncoder textEncoder, SchedulerConfig scheduler,
+    /// <param name="vae">the autoencoder of a latent model, or null for a model that denoises pixels.</param>
+    public StableDiffusionPipeline(UNet2DConditionModel unet, AutoencoderKL? vae, ClipTextEncoder textEncoder, SchedulerConfig scheduler,
                                    Device? device = null, ScalarType dtype = ScalarType.Float32)
         : base(unet, scheduler, device, dtype)
     {
@@ -29,20 +34,23 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
         Vae = vae;
         TextEncoder = textEncoder;
         var place = Device;
-        if (Vae.parameters().FirstOrDefault()?.device.type != place.type) Vae.to(place);
+        if (Vae is not null && Vae.parameters().FirstOrDefault()?.device.type != place.type) Vae.to(place);
         if (TextEncoder.TextModel.parameters().FirstOrDefault()?.device.type != place.type) TextEncoder.TextModel.to(place);
-        int latents = Vae.Config.LatentChannels;
-        if (unet.Config.OutChannels != latents)
-            throw new DiffuseException($"the UNet makes {unet.Config.OutChannels} channels but the VAE's latents have {latents} (latent_channels)");
+        if (Vae is not null && unet.Config.OutChannels != Vae.Config.LatentChannels)
+            throw new DiffuseException($"the UNet makes {unet.Config.OutChannels} channels but the VAE's latents have {Vae.Config.LatentChannels} (latent_channels)");
     }
 
     public UNet2DConditionModel UNet { get; }
 
-    public AutoencoderKL Vae { get; }
+    /// <summary>The autoencoder of a latent model; null when the UNet denoises pixels.</summary>
+    public AutoencoderKL? Vae { get; }
+
+    /// <summary>Pixels per latent along a side: the VAE's downscaling, or 1 without a VAE.</summary>
+    public int ScaleFactor => Vae?.ScaleFactor ?? 1;
 
     public ClipTextEncoder TextEncoder { get; }
 
-    public override string ClassName => DiffusersClassName;
+    public override string ClassName => Vae is null ? PixelClassName : DiffusersClassName;
 
     public override double DefaultGuidanceScale => 7.5;
 
@@ -50,8 +58,11 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
 
     public override bool TiledDecoding
     {
-        get => Vae.UseTiling;
-        set => Vae.UseTiling = value;
+        get => Vae?.UseTiling ?? false;
+        set
+        {
+            if (Vae is not null) Vae.UseTiling = value;
+        }
     }
 
     public override bool TakesImageSize => true;
@@ -60,15 +71,15 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
     public int LatentSize => UNet.Config.SampleSize?.Values[0] ?? 64;
 
     /// <summary>The default image side in pixels: the latent side times the VAE's downscaling (SD 1.5: 64·8 = 512).</summary>
-    public int DefaultImageSize => LatentSize * Vae.ScaleFactor;
+    public int DefaultImageSize => LatentSize * ScaleFactor;
 
     public override long[] SampleShape => [UNet.Config.OutChannels, LatentSize, LatentSize];
 
-    public override long[] ImageShape => [Vae.Config.OutChannels, DefaultImageSize, DefaultImageSize];
+    public override long[] ImageShape => [Vae?.Config.OutChannels ?? UNet.Config.OutChannels, DefaultImageSize, DefaultImageSize];
 
     public override IReadOnlyList<(string Name, string Value)> Describe() =>
     [
-        .. base.Describe(), .. Vae.Describe().Select(r => ("vae " + r.Name, r.Value)),
+        .. base.Describe(), .. (Vae?.Describe() ?? []).Select(r => ("vae " + r.Name, r.Value)),
         ("text encoder", $"CLIP, {TextEncoder.TextModel.Config.NumHiddenLayers} layers of {TextEncoder.TextModel.Config.HiddenSize}, {TextEncoder.TextModel.Config.HiddenAct}"),
         ("default size", $"{DefaultImageSize}×{DefaultImageSize} pixels"),
     ];
@@ -92,13 +103,13 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
     public override long[] SampleShapeFor(GenerationOptions options)
     {
         int height = options.Height ?? DefaultImageSize, width = options.Width ?? DefaultImageSize;
-        return [UNet.Config.OutChannels, height / Vae.ScaleFactor, width / Vae.ScaleFactor];
+        return [UNet.Config.OutChannels, height / ScaleFactor, width / ScaleFactor];
     }
 
     protected override long[] ImageShapeFor(GenerationOptions options, Tensor image) =>
-        image.dim() == 4 && image.shape[2] % Vae.ScaleFactor == 0 && image.shape[3] % Vae.ScaleFactor == 0
-            ? [Vae.Config.InChannels, image.shape[2], image.shape[3]]
-            : [Vae.Config.InChannels, options.Height ?? DefaultImageSize, options.Width ?? DefaultImageSize];
+        image.dim() == 4 && image.shape[2] % ScaleFactor == 0 && image.shape[3] % ScaleFactor == 0
+            ? [Vae?.Config.InChannels ?? UNet.Config.InChannels, image.shape[2], image.shape[3]]
+            : [Vae?.Config.InChannels ?? UNet.Config.InChannels, options.Height ?? DefaultImageSize, options.Width ?? DefaultImageSize];
 
     /// <summary>
     /// diffusers' <c>encode_prompt</c>: the prompt's embeddings for every sample; with guidance (scale &gt; 1) the negative
@@ -123,6 +134,7 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
     /// <summary>vae.decode(latents / scaling_factor (+ shift)): images in [−1, 1] (diffusers' postprocess maps them to [0, 1]).</summary>
     protected override Tensor DecodeSamples(Tensor samples)
     {
+        if (Vae is null) return samples;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         return Vae.Decode(Vae.UnscaleLatents(samples.to(float32))).MoveToOuterDisposeScope();
@@ -131,6 +143,7 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
     /// <summary>The image's latent: a sample of the VAE's posterior, scaled (diffusers' img2img <c>prepare_latents</c>).</summary>
     protected override Tensor EncodeImages(Tensor images, Generator generator)
     {
+        if (Vae is null) return images.alias();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var posterior = Vae.Encode(images.to(float32));
@@ -138,7 +151,7 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
     }
 
     /// <summary>True for an inpainting UNet (SD inpainting checkpoints): 4 latent channels, the mask and the masked image's 4 latents as input.</summary>
-    public bool IsInpaintingUNet => UNet.Config.InChannels == 2 * Vae.Config.LatentChannels + 1;
+    public bool IsInpaintingUNet => Vae is not null && UNet.Config.InChannels == 2 * Vae.Config.LatentChannels + 1;
 
     /// <summary>
     /// With an inpainting UNet, as diffusers' <c>StableDiffusionInpaintPipeline</c> (strength 1): the loop starts from
@@ -149,7 +162,7 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
     public override Tensor Inpaint(Tensor image, Tensor mask, GenerationOptions options, RePaintSchedule? rePaint = null,
                                    Action<DenoisingStep>? onStep = null, CancellationToken cancellationToken = default)
     {
-        if (!IsInpaintingUNet) return base.Inpaint(image, mask, options, rePaint, onStep, cancellationToken);
+        if (!IsInpaintingUNet || Vae is null) return base.Inpaint(image, mask, options, rePaint, onStep, cancellationToken);
         if (rePaint is not null) throw new DiffuseArgumentException("method", "RePaint needs an ordinary UNet; an inpainting UNet fills the region in one pass");
         CheckOptions(options);
         CheckImage(image, "image", options);
@@ -176,15 +189,18 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
         return ToCpu(DecodeSamples(latents)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The pipeline of a diffusers folder whose unet/ and scheduler/ are already read.</summary>
+    /// <summary>The pipeline of a diffusers folder whose unet/ and scheduler/ are already read (with vae/ unless it is a pixel-space one).</summary>
     internal static StableDiffusionPipeline FromFolder(PipelineFolderContents contents, Device? device, ScalarType dtype)
     {
         var folder = contents.Folder;
+        bool pixels = contents.Index?.ClassName == PixelClassName;
+        var className = pixels ? PixelClassName : DiffusersClassName;
         if (contents.Network is not UNet2DConditionModel unet)
-            throw new DiffuseException($"{folder}: a {DiffusersClassName} needs a UNet2DConditionModel, the folder holds a {contents.Network.GetType().Name}");
-        foreach (var part in new[] { VaeFolder, ClipTextEncoder.TokenizerFolder, ClipTextEncoder.TextEncoderFolder })
-            if (!Directory.Exists(Path.Combine(folder, part))) throw new DiffuseException($"{folder}: a {DiffusersClassName} folder needs {part}/, which is missing");
-        var vae = ModelFolder.Load(Path.Combine(folder, VaeFolder), device) as AutoencoderKL
+            throw new DiffuseException($"{folder}: a {className} needs a UNet2DConditionModel, the folder holds a {contents.Network.GetType().Name}");
+        var parts = pixels ? new[] { ClipTextEncoder.TokenizerFolder, ClipTextEncoder.TextEncoderFolder } : [VaeFolder, ClipTextEncoder.TokenizerFolder, ClipTextEncoder.TextEncoderFolder];
+        foreach (var part in parts)
+            if (!Directory.Exists(Path.Combine(folder, part))) throw new DiffuseException($"{folder}: a {className} folder needs {part}/, which is missing");
+        var vae = pixels ? null : ModelFolder.Load(Path.Combine(folder, VaeFolder), device) as AutoencoderKL
                   ?? throw new DiffuseException($"{folder}: {VaeFolder}/ does not hold an AutoencoderKL");
         try
         {
@@ -198,7 +214,7 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
         }
         catch
         {
-            vae.Dispose();
+            vae?.Dispose();
             throw;
         }
     }
@@ -262,13 +278,41 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
         }
     }
 
-    /// <summary>Not yet: a Stable Diffusion folder also holds the VAE, text encoder and tokenizer, which this version does not write.</summary>
-    public override void Save(string folder) =>
-        throw new DiffuseException($"saving a {DiffusersClassName} is not supported yet (it would need vae/, text_encoder/ and tokenizer/ written too)");
+    /// <summary>
+    /// Writes the folder diffusers' <c>save_pretrained</c> writes: <c>model_index.json</c> (the components as
+    /// [library, class], the absent safety checker and feature extractor as [null, null]), <c>unet/</c>, <c>vae/</c>
+    /// (none for a pixel-space model), <c>text_encoder/</c> (transformers' <c>config.json</c> and <c>model.safetensors</c>),
+    /// <c>tokenizer/</c> and <c>scheduler/</c>.
+    /// </summary>
+    public override void Save(string folder)
+    {
+        PipelineFolder.Save(folder, ClassName, Settings, UNet, SchedulerConfig, ExtraComponents());
+        if (Vae is not null) ModelFolder.Save(Path.Combine(folder, VaeFolder), Vae);
+        TextEncoder.Save(folder);
+    }
+
+    IReadOnlyDictionary<string, (string, string)> ExtraComponents()
+    {
+        var components = new Dictionary<string, (string, string)>
+        {
+            [ClipTextEncoder.TextEncoderFolder] = ("transformers", "CLIPTextModel"),
+            [ClipTextEncoder.TokenizerFolder] = ("transformers", "CLIPTokenizer"),
+        };
+        if (Vae is not null) components[VaeFolder] = ModelFolder.IndexEntry(Vae);
+        return components;
+    }
+
+    protected override IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode> Settings => new Dictionary<string, System.Text.Json.Nodes.JsonNode>
+    {
+        ["feature_extractor"] = new System.Text.Json.Nodes.JsonArray(null, null),
+        ["image_encoder"] = new System.Text.Json.Nodes.JsonArray(null, null),
+        ["requires_safety_checker"] = false,
+        ["safety_checker"] = new System.Text.Json.Nodes.JsonArray(null, null),
+    };
 
     public override void Dispose()
     {
-        Vae.Dispose();
+        Vae?.Dispose();
         TextEncoder.Dispose();
         base.Dispose();
     }

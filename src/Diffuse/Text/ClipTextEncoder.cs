@@ -74,5 +74,12 @@ public sealed class ClipTextEncoder : IDisposable
                                     ids.MoveToOuterDisposeScope(), tokens);
     }
 
+    /// <summary>Writes the <c>tokenizer/</c> and <c>text_encoder/</c> (config.json, model.safetensors) of a pipeline folder.</summary>
+    public void Save(string pipelineFolder)
+    {
+        Tokenizer.Save(Path.Combine(pipelineFolder, TokenizerFolder));
+        TextModel.Save(Path.Combine(pipelineFolder, TextEncoderFolder));
+    }
+
     public void Dispose() => TextModel.Dispose();
 }

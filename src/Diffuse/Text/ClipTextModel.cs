@@ -57,6 +57,20 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor?, ClipTextModelOutp
         return model;
     }
 
+    /// <summary>
+    /// Writes a <c>text_encoder/</c> folder as transformers' <c>save_pretrained</c> does: config.json (with
+    /// <c>architectures</c> CLIPTextModel) and model.safetensors under transformers' key names.
+    /// </summary>
+    public void Save(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var extra = new Dictionary<string, System.Text.Json.JsonElement>(Config.Extra ?? []);
+        extra["architectures"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { "CLIPTextModel" });
+        extra["torch_dtype"] = System.Text.Json.JsonSerializer.SerializeToElement("float32");
+        (Config with { Extra = extra }).Save(Path.Combine(folder, ConfigFile));
+        Formats.SafetensorsWeights.Save(this, Path.Combine(folder, SafetensorsFile));
+    }
+
     /// <summary>The weights file a load would use: safetensors when present, else the PyTorch .bin, else a shard index.</summary>
     public static string FindWeights(string folder) => ModelWeights.Find(folder, SafetensorsFile, PyTorchFile);
 

@@ -26,6 +26,7 @@ public sealed class ClipTokenizer
 
     private readonly BpeTokenizer _bpe;
     private readonly IReadOnlyDictionary<string, int> _vocabulary;
+    private readonly IReadOnlyList<string> _merges;
     private readonly Dictionary<int, string> _tokenById;
     private readonly KeyValuePair<string, int>[] _addedTokens;
 
@@ -41,10 +42,11 @@ public sealed class ClipTokenizer
     /// <summary>Entries of vocab.json (transformers' <c>vocab_size</c>; added tokens not counted).</summary>
     public int VocabSize => _vocabulary.Count;
 
-    private ClipTokenizer(BpeTokenizer bpe, IReadOnlyDictionary<string, int> vocabulary, ClipTokenizerConfig config, string folder)
+    private ClipTokenizer(BpeTokenizer bpe, IReadOnlyDictionary<string, int> vocabulary, IReadOnlyList<string> merges, ClipTokenizerConfig config, string folder)
     {
         _bpe = bpe;
         _vocabulary = vocabulary;
+        _merges = merges;
         Config = config;
         var special = new Dictionary<string, int>(config.AddedTokens);
         int Id(string token, string key) =>
@@ -84,8 +86,15 @@ public sealed class ClipTokenizer
         {
             throw new DiffuseException($"{folder}: {VocabFile} and {MergesFile} do not make a BPE tokenizer: {e.Message.Split('\n')[0]}");
         }
-        return new ClipTokenizer(bpe, vocabulary, config, folder);
+        return new ClipTokenizer(bpe, vocabulary, merges, config, folder);
     }
+
+    /// <summary>
+    /// Writes a <c>tokenizer/</c> folder transformers' <c>CLIPTokenizer.from_pretrained</c> reads and <see cref="Load"/>
+    /// reads back to the same ids: vocab.json (in id order), merges.txt (a version header, then the merges in rank
+    /// order), tokenizer_config.json and special_tokens_map.json (and added_tokens.json when there are added tokens).
+    /// </summary>
+    public void Save(string folder) => ClipTokenizerFiles.Write(folder, _vocabulary, _merges, Config);
 
     /// <summary>Bos, the prompt's tokens, eos, padded with the pad id to <paramref name="maxLength"/> (default <see cref="ModelMaxLength"/>); tokens past it are dropped, eos stays last.</summary>
     public ClipTokenization Encode(string prompt, int? maxLength = null)

@@ -45,5 +45,37 @@ public static class ModelPresets
         };
     }
 
+    /// <summary>
+    /// A text-conditioned UNet for <c>--task text-to-image</c>: the preset's widths, cross-attention to the prompt (of
+    /// width <paramref name="crossAttentionDim"/>) at every level but the full-resolution one, where self-attention
+    /// over every pixel would cost more than it buys; two levels for small latents (≤ 8 wide), three for pixels.
+    /// </summary>
+    public static UNet2DConditionConfig UNet2DCondition(string preset, int channels, int size, int crossAttentionDim)
+    {
+        int[] widths = preset switch
+        {
+            Tiny => [32, 64, 64],
+            Default => [64, 96, 128],
+            Small => [64, 128, 192],
+            _ => throw new DiffuseException($"unknown model preset '{preset}' (expected {string.Join(", ", Names)})"),
+        };
+        int[] blocks = size <= 8 ? widths[1..] : widths;
+        var down = blocks.Select((_, i) => i == 0 && blocks.Length == 3 ? "DownBlock2D" : "CrossAttnDownBlock2D").ToArray();
+        var up = down.Reverse().Select(t => t == "DownBlock2D" ? "UpBlock2D" : "CrossAttnUpBlock2D").ToArray();
+        return new UNet2DConditionConfig
+        {
+            SampleSize = size,
+            InChannels = channels,
+            OutChannels = channels,
+            BlockOutChannels = blocks,
+            LayersPerBlock = 1,
+            DownBlockTypes = down,
+            UpBlockTypes = up,
+            NormNumGroups = 16,
+            CrossAttentionDim = crossAttentionDim,
+            AttentionHeadDim = 4,
+        };
+    }
+
     public static ToyMlpConfig Toy() => new();
 }

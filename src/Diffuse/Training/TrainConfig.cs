@@ -13,10 +13,20 @@ public sealed record TrainConfig
 {
     public const string GenerateTask = "generate";
     public const string SuperresTask = "superres";
+    public const string TextToImageTask = "text-to-image";
+    public const string AutoencoderTask = "autoencoder";
 
     [JsonPropertyName("task")] public string Task { get; init; } = GenerateTask;
     /// <summary>For <c>--task superres</c>: how many times smaller the low-resolution input is.</summary>
     [JsonPropertyName("superres_scale")] public int? SuperresScale { get; init; }
+    /// <summary>For <c>--task text-to-image</c>: a frozen AutoencoderKL folder (a latent model), or null to denoise pixels.</summary>
+    [JsonPropertyName("vae")] public string? Vae { get; init; }
+    /// <summary>For <c>--task text-to-image</c>: a folder with a frozen CLIP <c>text_encoder/</c> and <c>tokenizer/</c>, or null to train one from scratch.</summary>
+    [JsonPropertyName("text_encoder")] public string? TextEncoder { get; init; }
+    /// <summary>For a text encoder trained from scratch: the token length prompts are padded and cut to.</summary>
+    [JsonPropertyName("max_length")] public int MaxLength { get; init; } = 16;
+    /// <summary>For <c>--task autoencoder</c>: the weight of the KL term against the squared error (latent diffusion's 10⁻⁶).</summary>
+    [JsonPropertyName("kl_weight")] public double KlWeight { get; init; } = 1e-6;
     [JsonPropertyName("data")] public string Data { get; init; } = "fashion-mnist";
     [JsonPropertyName("model")] public string Model { get; init; } = ModelPresets.Default;
     [JsonPropertyName("image_size")] public int? ImageSize { get; init; }
@@ -74,7 +84,12 @@ public sealed record TrainConfig
         if (SampleCount <= 0) Fail("sample_count", $"must be positive (got {SampleCount})");
         if (ImageSize is <= 0) Fail("image_size", $"must be positive (got {ImageSize})");
         if (CondDrop is < 0 or >= 1) Fail("cond_drop", $"must be in [0, 1) (got {CondDrop})");
-        if (Task is not (GenerateTask or SuperresTask)) Fail("task", $"'{Task}' is unknown (expected {GenerateTask} or {SuperresTask})");
+        if (Task is not (GenerateTask or SuperresTask or TextToImageTask or AutoencoderTask)) Fail("task", $"'{Task}' is unknown (expected {GenerateTask}, {SuperresTask}, {TextToImageTask} or {AutoencoderTask})");
+        if (Task == AutoencoderTask && Conditional) Fail("conditional", $"cannot be combined with the {AutoencoderTask} task");
+        if (!(KlWeight >= 0) || double.IsInfinity(KlWeight)) Fail("kl_weight", $"must be 0 or more (got {KlWeight})");
+        if (Task != TextToImageTask && (Vae ?? TextEncoder) is not null) Fail(Vae is not null ? "vae" : "text_encoder", $"applies to the {TextToImageTask} task only");
+        if (Task == TextToImageTask && Conditional) Fail("conditional", $"cannot be combined with the {TextToImageTask} task: the captions are the condition");
+        if (MaxLength < 3) Fail("max_length", $"must be at least 3: bos, one token and eos (got {MaxLength})");
         if (Task == GenerateTask && SuperresScale is not null) Fail("superres_scale", $"applies to the {SuperresTask} task only");
         if (Task == SuperresTask)
         {

@@ -21,6 +21,7 @@ public sealed class Trainer : IDisposable
     private readonly TorchSharp.Modules.Parameter[] _parameters;
     private readonly ExponentialMovingAverage _ema;
     private readonly PredictionType _predictionType;
+    private readonly DiffusionPipeline? _emaPipeline;
 
     public TrainConfig Config { get; }
     public nn.Module Model { get; }
@@ -74,11 +75,22 @@ public sealed class Trainer : IDisposable
         _ema = new ExponentialMovingAverage(Model, EmaModel, config.EmaPower, config.EmaMaxDecay);
         Generator = new Generator().manual_seed(config.Seed + 1);
         // The EMA weights as the pipeline they are saved and previewed as; the trainer owns (and disposes) the network.
-        EmaPipeline = plan.CreatePipeline(EmaModel, SchedulerConfig);
+        _emaPipeline = plan.CreatePipeline?.Invoke(EmaModel, SchedulerConfig);
+        Objective = plan.Objective;
     }
 
     /// <summary>The EMA weights as their pipeline: what checkpoints and the final model save, and what previews sample.</summary>
-    public DiffusionPipeline EmaPipeline { get; }
+    public DiffusionPipeline EmaPipeline => _emaPipeline ?? throw new DiffuseException("this run trains no diffusion pipeline");
+
+    /// <summary>For a network that is not a denoiser: its loss, saving and previews; null for a diffusion model.</summary>
+    public ITrainingObjective? Objective { get; }
+
+    /// <summary>Writes the EMA weights as the run's model: the pipeline folder, or what the objective saves.</summary>
+    public void SaveModel(string folder)
+    {
+        if (Objective is { } objective) objective.Save(EmaModel, folder);
+        else EmaPipeline.Save(folder);
+    }
 
     public IDenoiser Denoiser => (IDenoiser)Model;
     public IDenoiser EmaDenoiser => (IDenoiser)EmaModel;
@@ -92,15 +104,7 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
 
         var batch = _data.NextBatch(Config.Batch, Generator);
-        var x0 = batch.Examples;
-        var t = randint(0, Config.NumTrainTimesteps, [Config.Batch], dtype: int64, generator: Generator);
-        var noise = randn(x0.shape, generator: Generator);
-        if (Device.type != DeviceType.CPU) (x0, t, noise) = (x0.to(Device), t.to(Device), noise.to(Device));
-        var xt = Schedule.AddNoise(x0, noise, t);
-        var target = Schedule.Target(x0, noise, t, _predictionType);
-        var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
-        var perExample = (output - target).square().flatten(1).mean([1]);
-        var loss = (perExample * LossWeights(t).to(Device)).mean();
+        var loss = Objective is { } objective ? objective.Loss(Model, batch, Generator) : DiffusionLoss(batch);
 
         _optimizer.zero_grad();
         loss.backward();
@@ -109,6 +113,20 @@ public sealed class Trainer : IDisposable
         _ema.Update(Step);
         Step++;
         return loss.item<float>();
+    }
+
+    /// <summary>Ho et al. 2020's simple loss (eq. 14) for the prediction type, min-SNR-weighted.</summary>
+    private Tensor DiffusionLoss(TrainingBatch batch)
+    {
+        var x0 = batch.Examples;
+        var t = randint(0, Config.NumTrainTimesteps, [Config.Batch], dtype: int64, generator: Generator);
+        var noise = randn(x0.shape, generator: Generator);
+        if (Device.type != DeviceType.CPU) (x0, t, noise) = (x0.to(Device), t.to(Device), noise.to(Device));
+        var xt = Schedule.AddNoise(x0, noise, t);
+        var target = Schedule.Target(x0, noise, t, _predictionType);
+        var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
+        var perExample = (output - target).square().flatten(1).mean([1]);
+        return (perExample * LossWeights(t).to(Device)).mean();
     }
 
     /// <summary>
@@ -128,7 +146,21 @@ public sealed class Trainer : IDisposable
             labels = where(drop, full_like(given, nullClass), given).to(Device);
         }
         var image = Config.SuperresScale is int scale ? LowResolution.Upsample(LowResolution.Degrade(x0, scale), scale) : null;
-        return new Conditioning { ClassLabels = labels, ImageCondition = image };
+        return new Conditioning { ClassLabels = labels, ImageCondition = image, EncoderHiddenStates = PromptStates(batch) };
+    }
+
+    /// <summary>
+    /// A text-to-image batch's caption embeddings, each caption replaced by the empty prompt with probability
+    /// <c>cond_drop</c> (diffusers' train_text_to_image.py, <c>proportion_empty_prompts</c>), so that the network also
+    /// learns the unconditional prediction that classifier-free guidance subtracts (Ho &amp; Salimans 2022).
+    /// </summary>
+    private Tensor? PromptStates(TrainingBatch batch)
+    {
+        if (batch.TokenIds is not { } ids) return null;
+        if (Model is not TextToImageNetworks networks) throw new DiffuseException("captioned data needs a text-to-image model");
+        var empty = batch.EmptyPromptIds ?? throw new DiffuseException("captioned data needs the empty prompt's token ids");
+        var drop = rand([ids.shape[0]], generator: Generator).lt(Config.CondDrop).view(-1, 1);
+        return networks.EncodePrompts(where(drop, empty.view(1, -1).expand_as(ids), ids).to(Device));
     }
 
     /// <summary>

@@ -20,16 +20,19 @@ public static class TrainingCheckpoint
 {
     public const string Prefix = "checkpoint-";
     private const string TrainerFolder = "trainer";
+    private const string EmaFile = "ema.safetensors";
 
     public static string Save(Trainer trainer, string runFolder, double elapsedSeconds)
     {
         var folder = Path.Combine(runFolder, $"{Prefix}{trainer.Step:D6}");
         FolderSwap.Write(folder, temp =>
         {
-            trainer.EmaPipeline.Save(temp);
+            trainer.SaveModel(temp);
             var state = Path.Combine(temp, TrainerFolder);
             Directory.CreateDirectory(state);
             SafetensorsWeights.Save(trainer.Model, Path.Combine(state, "model.safetensors"));
+            // The EMA weights as they are trained (the pipeline folder holds them too, but under its components' names).
+            SafetensorsWeights.Save(trainer.EmaModel, Path.Combine(state, EmaFile));
             trainer.Optimizer.save_state_dict(Path.Combine(state, "optimizer.bin"));
             var rng = new Dictionary<string, Tensor>
             {
@@ -81,7 +84,15 @@ public static class TrainingCheckpoint
         var state = ReadState(checkpoint);
         var dir = Path.Combine(checkpoint, TrainerFolder);
         SafetensorsWeights.LoadInto(trainer.Model, Path.Combine(dir, "model.safetensors"));
-        SafetensorsWeights.LoadInto(trainer.EmaModel, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
+        // Checkpoints written before trainer/ema.safetensors existed hold the EMA weights only in the pipeline's folders.
+        var ema = Path.Combine(dir, EmaFile);
+        if (File.Exists(ema)) SafetensorsWeights.LoadInto(trainer.EmaModel, ema);
+        else if (trainer.EmaModel is TextToImageNetworks networks)
+        {
+            SafetensorsWeights.LoadInto(networks.UNet, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
+            networks.TextEncoder.LoadWeights(Text.ClipTextModel.FindWeights(Path.Combine(checkpoint, Text.ClipTextEncoder.TextEncoderFolder)));
+        }
+        else SafetensorsWeights.LoadInto(trainer.EmaModel, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
         var optimizerPath = Path.Combine(dir, "optimizer.bin");
         if (!File.Exists(optimizerPath)) throw new DiffuseException($"{checkpoint}: trainer/optimizer.bin is missing");
         trainer.Optimizer.load_state_dict(optimizerPath);

@@ -17,7 +17,9 @@ public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainin
     {
         var name = final ? TrainingRun.FinalSamplesFile : Path.Combine(TrainingRun.SamplesFolder, $"step-{trainer.Step:D6}.png");
         var path = Path.Combine(runFolder, name);
-        if (trainer.Config.SuperresScale is int scale) WriteSuperResolution(path, scale);
+        if (trainer.Objective is { } objective) objective.WritePreview(trainer.EmaModel, path);
+        else if (trainer.Config.SuperresScale is int scale) WriteSuperResolution(path, scale);
+        else if (trainer.EmaPipeline.TakesText) WritePrompts(path);
         else WriteSamples(path);
         if (losses.Count > 0)
             LossPlot.SavePng(losses.Select(r => ((long)r.Step, r.Loss)).ToList(), Path.Combine(runFolder, TrainingRun.LossPlotFile));
@@ -38,6 +40,46 @@ public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainin
             using var generator = new Generator().manual_seed(config.Seed + 3);
             PointCloudPlot.SavePng(data.NextBatch((int)result.Samples.shape[0], generator).Examples, path, result.Samples);
         }
+    }
+
+    /// <summary>
+    /// A text-to-image model shows one row a prompt, 8 images each, the same prompts and noise every time, with
+    /// classifier-free guidance at <see cref="PreviewGuidanceScale"/>: <see cref="PreviewPrompts"/> of the data.
+    /// </summary>
+    private void WritePrompts(string path)
+    {
+        var config = trainer.Config;
+        using var scope = NewDisposeScope();
+        var prompts = PreviewPrompts(((TextToImageTrainingData)data).Captions);
+        var rows = new List<Tensor>();
+        foreach (var (prompt, i) in prompts.Select((p, i) => (p, i)))
+        {
+            var options = new GenerationOptions
+            {
+                Scheduler = "ddim", Steps = config.SampleSteps, Seed = config.Seed + 2 + i, Count = 8, Prompt = prompt, GuidanceScale = PreviewGuidanceScale,
+            };
+            using var result = trainer.EmaPipeline.Generate(options);
+            rows.Add(result.Samples.clone());
+        }
+        ImageGrid.SavePng(cat(rows, 0), path, columns: 8, scale: 2);
+    }
+
+    public const double PreviewGuidanceScale = 3.0;
+
+    /// <summary>
+    /// The prompts previews show: for Fashion-MNIST in colour the held-out pairs and as many seen ones (a person sees
+    /// at once whether unseen combinations come out); otherwise the first 8 distinct captions.
+    /// </summary>
+    public static IReadOnlyList<string> PreviewPrompts(IReadOnlyList<string> captions)
+    {
+        var distinct = captions.Distinct().ToList();
+        if (distinct.All(c => FashionColours.Parse(c) is not null))
+        {
+            var heldOut = FashionColours.HeldOut.Select(p => FashionColours.Caption(p.Colour, p.Garment)).Take(5);
+            var seen = Enumerable.Range(0, 5).Select(i => FashionColours.Caption((i * 3 + 1) % 8, (i * 2 + 1) % 10)).Where(c => distinct.Contains(c));
+            return [.. heldOut, .. seen];
+        }
+        return distinct.Take(8).ToList();
     }
 
     /// <summary>

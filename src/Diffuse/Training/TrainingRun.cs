@@ -102,7 +102,7 @@ public sealed class TrainingRun
         if (finished)
         {
             model = Path.Combine(_out, FinalModelFolder);
-            FolderSwap.Write(model, temp => trainer.EmaPipeline.Save(temp));
+            FolderSwap.Write(model, trainer.SaveModel);
             previews.Write(log.Records, final: true);
             _onEvent?.Invoke($"model saved to {model}");
         }

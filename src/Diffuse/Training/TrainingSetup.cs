@@ -10,6 +10,8 @@ public static class TrainingSetup
 {
     public static TrainingPlan Prepare(TrainConfig config)
     {
+        if (config.Task == TrainConfig.TextToImageTask) return TextToImageSetup.Prepare(config);
+        if (config.Task == TrainConfig.AutoencoderTask) return AutoencoderSetup.Prepare(config);
         if (Toy2D.IsToyName(config.Data))
         {
             if (config.Conditional) throw new DiffuseArgumentException("conditional", $"needs labelled images; '{config.Data}' is an unlabelled 2-D point set");

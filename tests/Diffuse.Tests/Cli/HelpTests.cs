@@ -7,7 +7,7 @@ namespace Diffuse.Tests.Cli;
 [Collection(CliProcessCollection.Name)]
 public sealed class HelpTests
 {
-    private static readonly string[] Names = ["train", "sample", "noise", "info", "img2img", "inpaint", "train-classifier", "eval", "invert", "interpolate", "upscale", "bench", "nll", "sweep"];
+    private static readonly string[] Names = ["train", "sample", "noise", "info", "img2img", "inpaint", "train-classifier", "eval", "invert", "interpolate", "upscale", "bench", "nll", "sweep", "eval-prompts"];
 
     public static TheoryData<string> Commands() => new(Names);
 

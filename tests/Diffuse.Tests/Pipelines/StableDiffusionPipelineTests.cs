@@ -128,8 +128,8 @@ public sealed class StableDiffusionPipelineTests(ITestOutputHelper output)
         // Keep everything: the loop's latents end as the image's own, so the result is the VAE's round trip of it.
         using var kept = pipeline.Inpaint(image, ones(1, 1, 64, 64), options);
         var generator = new Generator().manual_seed(3);
-        using var posterior = sd.Vae.Encode(image);
-        var roundTrip = sd.Vae.Decode(sd.Vae.UnscaleLatents(sd.Vae.ScaleLatents(posterior.Sample(generator))));
+        using var posterior = sd.Vae!.Encode(image);
+        var roundTrip = sd.Vae!.Decode(sd.Vae.UnscaleLatents(sd.Vae.ScaleLatents(posterior.Sample(generator))));
         Assert.True(Relative(kept, roundTrip) < 1e-5, $"kept {Relative(kept, roundTrip):E2}");
         // Generate the left half: in latent space the right half stays the image's latents exactly, the left half changes.
         var latents = sd.Vae.ScaleLatents(posterior.Sample(new Generator().manual_seed(3)));
