@@ -65,6 +65,9 @@ public static class DiffuseApp
         config.AddCommand<SweepCommand>("sweep")
             .WithDescription("Fréchet distance against sampling cost for several samplers and step counts, from the same noise.")
             .WithExample("sweep", "--model", "runs/fashion-mnist/model", "--classifier", "runs/classifier", "--rows", "ddim:10,dpm++:20");
+        config.AddCommand<ServeCommand>("serve")
+            .WithDescription("The local web studio: generate, edit and inpaint on a page, and watch or start training (127.0.0.1 only unless --host).")
+            .WithExample("serve", "--models", "models", "--runs", "runs");
         config.SetExceptionHandler((ex, _) =>
         {
             // Plain stderr, not the console renderer: the message must stay one line whatever the width.
