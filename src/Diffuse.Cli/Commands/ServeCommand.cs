@@ -34,7 +34,10 @@ public sealed class ServeCommand(IAnsiConsole console) : Command<ServeSettings>
         try { app.StartAsync(stop.Token).GetAwaiter().GetResult(); }
         catch (IOException e) { throw new DiffuseException($"cannot listen on {s.Host}:{s.Port}: {e.Message}"); }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        console.MarkupLineInterpolated($"diffuse studio on [link]{address}/[/] (models: {Path.GetFullPath(models)}; runs: {(s.Runs is null ? "off" : Path.GetFullPath(s.Runs))}; outputs: {Path.GetFullPath(s.Outputs)}); Ctrl-C stops it");
+        console.MarkupLineInterpolated($"diffuse studio on [link]{address}/[/]; Ctrl-C stops it");
+        console.MarkupLineInterpolated($"models: {Path.GetFullPath(models)}");
+        console.MarkupLineInterpolated($"runs: {(s.Runs is null ? "off (--runs DIR)" : Path.GetFullPath(s.Runs))}");
+        console.MarkupLineInterpolated($"outputs: {Path.GetFullPath(s.Outputs)}");
         try { Task.Delay(Timeout.Infinite, stop.Token).GetAwaiter().GetResult(); }
         catch (OperationCanceledException) { }
         console.MarkupLine("stopping: training runs save a checkpoint first");
