@@ -20,8 +20,8 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
 
     ChromeDriver Browser => _browser ??= HeadlessChromium.Start(_profile.Path);
 
-    static string Screenshots => Environment.GetEnvironmentVariable("DIFFUSE_SCREENSHOTS") is { Length: > 0 } folder
-        ? folder : Path.Combine(Path.GetTempPath(), "diffuse-studio-screenshots");
+    static string Screenshots => Directory.CreateDirectory(Environment.GetEnvironmentVariable("DIFFUSE_SCREENSHOTS") is { Length: > 0 } folder
+        ? folder : Path.Combine(Path.GetTempPath(), "diffuse-studio-screenshots")).FullName;
 
     [Fact]
     public void The_page_generates_an_image_then_inpaints_a_painted_mask()
@@ -40,7 +40,6 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
         wait.Until(_ => True(browser.ExecuteScript("return arguments[0].complete && arguments[0].naturalWidth === 28", first)));
         Assert.Contains("Class: 9", first.GetAttribute("title"));
         wait.Until(d => d.FindElement(By.Id("message")).Text.StartsWith("done"));
-        Directory.CreateDirectory(Screenshots);
         browser.GetScreenshot().SaveAsFile(Path.Combine(Screenshots, "serve-generate.png"));
 
         // Edit the result: it becomes the start image; paint over its top half and inpaint.
