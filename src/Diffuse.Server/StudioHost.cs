@@ -13,7 +13,8 @@ public sealed class StudioHost
     /// <summary>The host, not started. <paramref name="url"/> is Kestrel's address (http://127.0.0.1:7860); tests replace the server.</summary>
     public static IHostBuilder CreateHostBuilder(StudioOptions options, string url) =>
         Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning))
+            // Warnings and errors of ours; the host's own start failure (a port in use) is reported once, on one line, by the caller.
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None))
             .ConfigureWebHost(web => web
                 .UseKestrel(kestrel =>
                 {

@@ -287,9 +287,10 @@ async function startTraining() {
   const body = {
     name: $("train-name").value, data: $("train-data").value, preset: $("train-preset").value, steps: +$("train-steps").value,
     batch: +$("train-batch").value, sample_every: +$("train-sample-every").value, checkpoint_every: +$("train-checkpoint-every").value,
+    sample_count: +$("train-sample-count").value, sample_steps: +$("train-sample-steps").value,
     conditional: $("train-conditional").checked, resume: $("train-resume").checked,
   };
-  if (body.resume) { delete body.data; delete body.preset; delete body.batch; delete body.sample_every; delete body.checkpoint_every; delete body.conditional; }
+  if (body.resume) { delete body.data; delete body.preset; delete body.batch; delete body.sample_every; delete body.checkpoint_every; delete body.conditional; delete body.sample_count; delete body.sample_steps; }
   try {
     await api("/api/runs", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
     say(`started ${body.name}`, "train-message");

@@ -78,8 +78,10 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
         SetValue("train-steps", "100000");
         SetValue("train-batch", "16");
         SetValue("train-sample-every", "15");
+        SetValue("train-sample-count", "16");
+        SetValue("train-sample-steps", "20");
         browser.FindElement(By.Id("train-button")).Click();
-        // The first preview grid (step 15, DDIM 50 steps on 64 samples) appears, and the loss chart has records.
+        // The first preview grid (step 15, DDIM 20 steps on 16 samples) appears, and the loss chart has records.
         wait.Until(_ => True(browser.ExecuteScript("const i = document.getElementById('run-preview'); return i.complete && i.naturalWidth > 0 && state.losses.length >= 30")));
         browser.GetScreenshot().SaveAsFile(Path.Combine(Screenshots, "serve-training.png"));
         browser.FindElement(By.Id("stop-button")).Click();
