@@ -8,10 +8,10 @@ public sealed class OutputGallery(StudioOptions options)
 {
     public string Folder { get; } = Path.GetFullPath(options.OutputsFolder);
 
-    /// <summary>Writes the PNG (atomically) under a new name; returns the name.</summary>
+    /// <summary>Writes the PNG (atomically) under a new name that sorts by time (to the millisecond); returns the name.</summary>
     public string Save(string jobId, int index, byte[] png)
     {
-        var name = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{jobId}-{index:D2}.png";
+        var name = $"{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}-{jobId}-{index:D2}.png";
         AtomicFile.WriteAllBytes(Path.Combine(Folder, name), png);
         return name;
     }

@@ -54,6 +54,26 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
         wait.Until(d => d.FindElement(By.Id("message")).Text.StartsWith("done"));
         browser.GetScreenshot().SaveAsFile(Path.Combine(Screenshots, "serve-inpaint.png"));
 
+        // Dropping the first image's PNG on the page (a drop event carrying the file, as a file manager sends it)
+        // puts its settings back into the form.
+        SetValue("steps", "7");
+        SetValue("seed", "0");
+        Choose("class", "");
+        var firstUrl = "/outputs/" + Path.GetFileName(Directory.GetFiles(studio.Folders.Outputs, "*.png").Order().First());
+        browser.ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0]).then(r => r.blob()).then(blob => {
+              const transfer = new DataTransfer();
+              transfer.items.add(new File([blob], "dropped.png", { type: "image/png" }));
+              document.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+              done();
+            });
+            """, firstUrl);
+        wait.Until(d => d.FindElement(By.Id("message")).Text == "settings restored from the PNG");
+        Assert.Equal("25", browser.FindElement(By.Id("steps")).GetAttribute("value"));
+        Assert.Equal("4", browser.FindElement(By.Id("seed")).GetAttribute("value"));
+        Assert.Equal("9", browser.FindElement(By.Id("class")).GetAttribute("value"));
+
         // The inpainted image kept the unpainted bottom rows of the start image exactly and changed the painted top.
         var outputs = Directory.GetFiles(studio.Folders.Outputs, "*.png").Order().ToList();
         Assert.Equal(2, outputs.Count);
