@@ -8,11 +8,11 @@ namespace Diffuse.Tests.Server;
 
 /// <summary>
 /// The studio on Kestrel at 127.0.0.1 on a free port, as <c>diffuse serve</c> runs it, over the same folders as
-/// <see cref="StudioFixture"/>: for the browser and for what only a real socket shows (a client hanging up).
+/// <see cref="TextStudioFixture"/> (the two shipped models, a broken folder, tiny random Stable Diffusion): for the browser and for what only a real socket shows (a client hanging up).
 /// </summary>
 public sealed class RealStudio : IDisposable
 {
-    readonly StudioFixture _folders = new();
+    readonly StudioFixture _folders = new TextStudioFixture();
 
     public RealStudio()
     {

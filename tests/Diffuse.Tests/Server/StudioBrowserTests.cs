@@ -34,8 +34,9 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
         Choose("class", "9");
         SetValue("steps", "25");
         SetValue("seed", "4");
+        int galleryBefore = browser.FindElements(By.CssSelector("#gallery img.gallery-item")).Count;
         browser.FindElement(By.Id("generate-button")).Click();
-        wait.Until(d => d.FindElements(By.CssSelector("#gallery img.gallery-item")).Count == 1);
+        wait.Until(d => d.FindElements(By.CssSelector("#gallery img.gallery-item")).Count == galleryBefore + 1);
         var first = browser.FindElement(By.CssSelector("#gallery img.gallery-item"));
         wait.Until(_ => True(browser.ExecuteScript("return arguments[0].complete && arguments[0].naturalWidth === 28", first)));
         Assert.Contains("Class: 9", first.GetAttribute("title"));
@@ -50,7 +51,7 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
             .MoveByOffset(-220, 0).MoveByOffset(0, 40).MoveByOffset(220, 0).Release().Perform();
         wait.Until(d => d.FindElement(By.Id("inpaint-button")).Enabled);
         browser.FindElement(By.Id("inpaint-button")).Click();
-        wait.Until(d => d.FindElements(By.CssSelector("#gallery img.gallery-item")).Count == 2);
+        wait.Until(d => d.FindElements(By.CssSelector("#gallery img.gallery-item")).Count == galleryBefore + 2);
         wait.Until(d => d.FindElement(By.Id("message")).Text.StartsWith("done"));
         browser.GetScreenshot().SaveAsFile(Path.Combine(Screenshots, "serve-inpaint.png"));
 
@@ -59,7 +60,8 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
         SetValue("steps", "7");
         SetValue("seed", "0");
         Choose("class", "");
-        var firstUrl = "/outputs/" + Path.GetFileName(Directory.GetFiles(studio.Folders.Outputs, "*.png").Order().First());
+        var firstUrl = "/outputs/" + Path.GetFileName(Directory.GetFiles(studio.Folders.Outputs, "*.png")
+            .First(f => PngText.Read(File.ReadAllBytes(f), "parameters")!.Contains("Model: fashion-mnist,")));
         browser.ExecuteAsyncScript("""
             const done = arguments[arguments.length - 1];
             fetch(arguments[0]).then(r => r.blob()).then(blob => {
@@ -75,7 +77,8 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
         Assert.Equal("9", browser.FindElement(By.Id("class")).GetAttribute("value"));
 
         // The inpainted image kept the unpainted bottom rows of the start image exactly and changed the painted top.
-        var outputs = Directory.GetFiles(studio.Folders.Outputs, "*.png").Order().ToList();
+        var outputs = Directory.GetFiles(studio.Folders.Outputs, "*.png")
+            .Where(f => PngText.Read(File.ReadAllBytes(f), "parameters")!.Contains("Model: fashion-mnist,")).ToList();
         Assert.Equal(2, outputs.Count);
         var inpainted = outputs.Single(f => PngText.Read(File.ReadAllBytes(f), "parameters")!.Contains("Mode: inpaint"));
         var start = outputs.Single(f => f != inpainted);
@@ -83,6 +86,34 @@ public sealed class StudioBrowserTests(RealStudio studio) : IClassFixture<RealSt
         using var after = ImageDecoder.Decode(inpainted, 1);
         Assert.True(before.narrow(2, 20, 8).eq(after.narrow(2, 20, 8)).all().item<bool>(), "the unpainted rows changed");
         Assert.False(before.narrow(2, 0, 8).eq(after.narrow(2, 0, 8)).all().item<bool>(), "the painted rows were not regenerated");
+    }
+
+    [Fact]
+    public void A_text_model_s_form_asks_for_a_prompt_and_a_size_and_generates()
+    {
+        var browser = Browser;
+        var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(60));
+        browser.Navigate().GoToUrl(studio.Address + "/");
+        wait.Until(d => d.FindElement(By.Id("status")).Text == "ready");
+        Choose("model", "tiny-sd");
+        Assert.True(browser.FindElement(By.Id("prompt")).Displayed);
+        Assert.True(browser.FindElement(By.Id("width")).Displayed);
+        Assert.False(browser.FindElement(By.Id("class")).Displayed);
+        Assert.Equal("7.5", browser.FindElement(By.Id("guidance-scale")).GetAttribute("value"));
+        SetValue("prompt", "a red cube on a table");
+        SetValue("negative-prompt", "blurry");
+        SetValue("width", "64");
+        SetValue("height", "64");
+        SetValue("steps", "4");
+        SetValue("seed", "21");
+        int before = browser.FindElements(By.CssSelector("#gallery img.gallery-item")).Count;
+        browser.FindElement(By.Id("generate-button")).Click();
+        wait.Until(d => d.FindElement(By.Id("message")).Text.StartsWith("done"));
+        wait.Until(d => d.FindElements(By.CssSelector("#gallery img.gallery-item")).Count == before + 1);
+        var newest = browser.FindElement(By.CssSelector("#gallery img.gallery-item"));
+        wait.Until(_ => True(browser.ExecuteScript("return arguments[0].complete && arguments[0].naturalWidth === 64", newest)));
+        Assert.StartsWith("a red cube on a table\nNegative prompt: blurry\nSteps: 4", newest.GetAttribute("title"));
+        browser.GetScreenshot().SaveAsFile(Path.Combine(Screenshots, "serve-text.png"));
     }
 
     [Fact]
