@@ -11,7 +11,7 @@ public sealed class StudioLoadTests(StudioFixture studio) : IClassFixture<Studio
     public async Task Twenty_concurrent_generations_get_200_or_429_and_the_server_answers_after()
     {
         var client = studio.CreateClient();
-        var requests = Enumerable.Range(0, 20).Select(i => Generate(client, $$"""{"model":"fashion-mnist","steps":30,"seed":{{i}}}""")).ToList();
+        var requests = Enumerable.Range(0, 20).Select(i => Generate(client, $$"""{"model":"fashion-mnist","steps":100,"seed":{{i}}}""")).ToList();
         var responses = await Task.WhenAll(requests);
         foreach (var response in responses)
         {
@@ -25,7 +25,8 @@ public sealed class StudioLoadTests(StudioFixture studio) : IClassFixture<Studio
             else Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
         }
         int ok = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
-        // The queue holds 4 (one running, three waiting) when the 20 arrive together, so at least 4 get through and some are refused.
+        // The queue holds 4 (one running, three waiting) when the 20 arrive together (100 steps each keep the first
+        // ones busy while the rest arrive), so at least 4 get through and some are refused.
         Assert.InRange(ok, studio.Options.QueueLimit, 19);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/models")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Generate(client, """{"model":"fashion-mnist","steps":3,"seed":100}""")).StatusCode);
