@@ -52,9 +52,11 @@ public sealed class ModelCatalog(StudioOptions options, ILogger<ModelCatalog> lo
             var pipeline = DiffusionPipeline.Load(path);
             return new Loaded(pipeline, ModelInfo.Describe(name, pipeline));
         }
-        catch (Exception e) when (e is DiffuseException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            logger.LogWarning("model {Name} does not load: {Message}", name, e.Message);
+            // Ours (a bad config, a missing file) or the runtime's: the model is listed with the reason, the server goes on.
+            if (e is DiffuseException or IOException or UnauthorizedAccessException) logger.LogWarning("model {Name} does not load: {Message}", name, e.Message);
+            else logger.LogError(e, "model {Name} does not load", name);
             return new Loaded(null, new ModelInfo { Name = name, Pipeline = "", Error = e.Message.ReplaceLineEndings(" ") });
         }
     })).Value;
