@@ -44,7 +44,9 @@ public static class HeadlessChromium
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+            using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEnd();
             process.WaitForExit();
