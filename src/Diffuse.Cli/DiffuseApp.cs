@@ -75,6 +75,9 @@ public static class DiffuseApp
                 .WithDescription("Fashion-MNIST tinted in 8 colours and captioned \"a {colour} {garment}\", 10 pairs held out, as an imagefolder with metadata.jsonl.")
                 .WithExample("data", "fashion-colours", "--out", "data/fashion-colours");
         });
+        config.AddCommand<ServeCommand>("serve")
+            .WithDescription("The local web studio: generate, edit and inpaint on a page, and watch or start training (127.0.0.1 only unless --host).")
+            .WithExample("serve", "--models", "models", "--runs", "runs");
         config.SetExceptionHandler((ex, _) =>
         {
             // Plain stderr, not the console renderer: the message must stay one line whatever the width.

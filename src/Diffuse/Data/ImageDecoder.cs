@@ -19,6 +19,13 @@ public static class ImageDecoder
         {
             throw new DiffuseException($"{path}: cannot read: {e.Message}", e);
         }
+        return Decode(bytes, channels, path);
+    }
+
+    /// <summary>An image already in memory (an upload); <paramref name="name"/> is what errors call it.</summary>
+    public static Tensor Decode(byte[] bytes, int channels, string name)
+    {
+        var path = name;
         using var decoded = DecodeOrThrow(bytes, path);
 
         // Transparent areas (emoji and icon sets are drawn on transparency) are composited over

@@ -17,6 +17,19 @@ public static class ImageGrid
     /// <param name="scale">integer nearest-neighbour magnification, e.g. 4 to see 28-pixel digits.</param>
     public static void SavePng(Tensor images, string path, int? columns = null, int padding = 2, int scale = 1)
     {
+        using var bitmap = Draw(images, path, columns, padding, scale);
+        PngFile.Save(bitmap, path);
+    }
+
+    /// <summary>The grid <see cref="SavePng"/> writes, as PNG bytes in memory (for a server's answer).</summary>
+    public static byte[] EncodePng(Tensor images, int? columns = null, int padding = 2, int scale = 1)
+    {
+        using var bitmap = Draw(images, "image", columns, padding, scale);
+        return PngFile.Encode(bitmap, "image");
+    }
+
+    private static SKBitmap Draw(Tensor images, string path, int? columns, int padding, int scale)
+    {
         var (n, c, h, w) = CheckShape(images, path);
         if (columns is < 1) throw new DiffuseException($"{path}: grid columns must be at least 1, got {columns}");
         if (padding < 0) throw new DiffuseException($"{path}: grid padding must not be negative, got {padding}");
@@ -40,9 +53,9 @@ public static class ImageGrid
                     for (var ch = 0; ch < 3; ch++) rgba[dst + ch] = pixels[src + (c == 1 ? 0 : ch)];
                 }
         }
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
-        PngFile.Save(bitmap, path);
+        return bitmap;
     }
 
     /// <summary>All images in one row, e.g. a denoising trajectory from noise to sample.</summary>
