@@ -46,7 +46,7 @@ public sealed class SampleSettings : CommandSettings
     public int? Width { get; init; }
 
     [CommandOption("--sampler <NAME>")]
-    [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]
+    [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, flow_euler, flow_heun (flow-matching models), or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]
     public string? Sampler { get; init; }
 
     [CommandOption("--class <LIST>")]
