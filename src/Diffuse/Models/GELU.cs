@@ -1,0 +1,23 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Diffuse.Models;
+
+/// <summary>diffusers' <c>GELU</c> activation layer: a linear <c>proj</c>, then GELU with the tanh approximation ("gelu-approximate", DiT and SD3).</summary>
+public sealed class GELU : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear proj;
+
+    public GELU(int dimIn, int dimOut) : base(nameof(GELU))
+    {
+        proj = nn.Linear(dimIn, dimOut);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var h = proj.forward(x);
+        return nn.functional.gelu(h, TorchSharp.Modules.GELU.Approximate.tanh);
+    }
+}
