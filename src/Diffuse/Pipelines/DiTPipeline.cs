@@ -1,0 +1,48 @@
+using Diffuse.Models;
+using Diffuse.Schedules;
+using static TorchSharp.torch;
+
+namespace Diffuse.Pipelines;
+
+/// <summary>
+/// Class-conditional generation with a Diffusion Transformer, as diffusers' <c>DiTPipeline</c> (pipeline_dit.py, v0.31):
+/// one sample a class asked for (rows of samples per class), classifier-free guidance against the null class K =
+/// <c>num_embeds_ada_norm</c> (diffusers hard-codes 1000, the same for ImageNet's 1000 classes), on ε only when the model
+/// also predicts its variance (the learned-Σ half is dropped before the sampler step). Pixel-space models (no VAE) are
+/// sampled directly; a folder with a VAE is not supported here.
+/// </summary>
+public sealed class DiTPipeline : DiffusionPipeline
+{
+    public const string DiffusersClassName = "DiTPipeline";
+
+    public DiTPipeline(DiTTransformer2DModel transformer, SchedulerConfig scheduler, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : base(transformer, scheduler, device, dtype,
+               output: transformer.Config.LearnedSigma ? d => new LearnedSigmaSplit(d, transformer.Config.InChannels) : null)
+    {
+        Transformer = transformer;
+    }
+
+    public DiTTransformer2DModel Transformer { get; }
+
+    /// <summary>The real classes 0 … K − 1.</summary>
+    public int NumClasses => Transformer.NullClass;
+
+    public override int? ClassCount => NumClasses;
+
+    public override string ClassName => DiffusersClassName;
+
+    public override long[] SampleShape => [Transformer.Config.InChannels, Transformer.Config.SampleSize, Transformer.Config.SampleSize];
+
+    public override IReadOnlyList<(string Name, string Value)> Describe() => [.. base.Describe(), ("guidance", "on the first in_channels channels (ε)")];
+
+    /// <summary>Eight a class row; every class when there are at most ten, else ask for classes.</summary>
+    protected override int DefaultCount(GenerationOptions options) =>
+        (options.Classes?.Count ?? (NumClasses <= 10 ? NumClasses
+            : throw new DiffuseArgumentException("classes", $"are needed: this model has {NumClasses} classes; name the ones to draw"))) * ClassConditionalPipeline.PerRow;
+
+    protected override SampleConditioning Condition(GenerationOptions options, int count, bool editing) =>
+        ClassRows.Condition(options, count, editing, NumClasses, Transformer.NullClass, GuidanceScaleOf(options), Device);
+
+    protected override long? ImageSequenceLength(GenerationOptions options) =>
+        (long)(SampleShape[1] / Transformer.Config.PatchSize) * (SampleShape[2] / Transformer.Config.PatchSize);
+}
