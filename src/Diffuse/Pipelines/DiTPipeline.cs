@@ -15,19 +15,30 @@ public sealed class DiTPipeline : DiffusionPipeline
 {
     public const string DiffusersClassName = "DiTPipeline";
 
-    public DiTPipeline(DiTTransformer2DModel transformer, SchedulerConfig scheduler, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    /// <summary><c>model_index.json</c>'s flag of a DiT trained here without labels: it knows only its null class.</summary>
+    public const string UnconditionalKey = "unconditional";
+
+    /// <param name="unconditional">a DiT trained without class labels (here): it samples its null class and takes no classes or guidance.</param>
+    public DiTPipeline(DiTTransformer2DModel transformer, SchedulerConfig scheduler, Device? device = null, ScalarType dtype = ScalarType.Float32,
+                       bool unconditional = false)
         : base(transformer, scheduler, device, dtype,
                output: transformer.Config.LearnedSigma ? d => new LearnedSigmaSplit(d, transformer.Config.InChannels) : null)
     {
         Transformer = transformer;
+        Unconditional = unconditional;
     }
+
+    public bool Unconditional { get; }
+
+    protected override IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode> Settings =>
+        Unconditional ? new Dictionary<string, System.Text.Json.Nodes.JsonNode> { [UnconditionalKey] = true } : new Dictionary<string, System.Text.Json.Nodes.JsonNode>();
 
     public DiTTransformer2DModel Transformer { get; }
 
     /// <summary>The real classes 0 … K − 1.</summary>
     public int NumClasses => Transformer.NullClass;
 
-    public override int? ClassCount => NumClasses;
+    public override int? ClassCount => Unconditional ? null : NumClasses;
 
     public override string ClassName => DiffusersClassName;
 
@@ -36,12 +47,16 @@ public sealed class DiTPipeline : DiffusionPipeline
     public override IReadOnlyList<(string Name, string Value)> Describe() => [.. base.Describe(), ("guidance", "on the first in_channels channels (ε)")];
 
     /// <summary>Eight a class row; every class when there are at most ten, else ask for classes.</summary>
-    protected override int DefaultCount(GenerationOptions options) =>
+    protected override int DefaultCount(GenerationOptions options) => Unconditional ? 64 :
         (options.Classes?.Count ?? (NumClasses <= 10 ? NumClasses
             : throw new DiffuseArgumentException("classes", $"are needed: this model has {NumClasses} classes; name the ones to draw"))) * ClassConditionalPipeline.PerRow;
 
-    protected override SampleConditioning Condition(GenerationOptions options, int count, bool editing) =>
-        ClassRows.Condition(options, count, editing, NumClasses, Transformer.NullClass, GuidanceScaleOf(options), Device);
+    protected override SampleConditioning Condition(GenerationOptions options, int count, bool editing)
+    {
+        if (!Unconditional) return ClassRows.Condition(options, count, editing, NumClasses, Transformer.NullClass, GuidanceScaleOf(options), Device);
+        var none = base.Condition(options, count, editing);
+        return none with { Conditional = new Models.Conditioning { ClassLabels = full([count], (long)Transformer.NullClass, dtype: int64).to(Device) } };
+    }
 
     protected override long? ImageSequenceLength(GenerationOptions options) =>
         (long)(SampleShape[1] / Transformer.Config.PatchSize) * (SampleShape[2] / Transformer.Config.PatchSize);

@@ -81,7 +81,8 @@ public static class TrainingCheckpoint
         var state = ReadState(checkpoint);
         var dir = Path.Combine(checkpoint, TrainerFolder);
         SafetensorsWeights.LoadInto(trainer.Model, Path.Combine(dir, "model.safetensors"));
-        SafetensorsWeights.LoadInto(trainer.EmaModel, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
+        var emaFolder = PipelineFolder.DenoiserFolderFor(((Models.IDiffusersModel)trainer.EmaModel).ClassName);
+        SafetensorsWeights.LoadInto(trainer.EmaModel, Path.Combine(checkpoint, emaFolder, PipelineFolder.WeightsFile));
         var optimizerPath = Path.Combine(dir, "optimizer.bin");
         if (!File.Exists(optimizerPath)) throw new DiffuseException($"{checkpoint}: trainer/optimizer.bin is missing");
         trainer.Optimizer.load_state_dict(optimizerPath);
