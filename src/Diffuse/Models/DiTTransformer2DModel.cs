@@ -52,7 +52,6 @@ public sealed class DiTTransformer2DModel : nn.Module<Tensor, Tensor, Tensor>, I
             ("patches", $"{c.PatchSize}×{c.PatchSize}, {Text(c.SampleSize / c.PatchSize * (c.SampleSize / c.PatchSize))} tokens"),
             ("blocks", $"{c.NumLayers} of width {c.InnerDim} ({c.NumAttentionHeads} heads of {c.AttentionHeadDim})"),
             ("classes", $"{c.NumEmbedsAdaNorm} (null class {NullClass})"),
-            ("parameters", parameters().Sum(p => p.numel()).ToString("N0", CultureInfo.InvariantCulture)),
         ];
     }
 

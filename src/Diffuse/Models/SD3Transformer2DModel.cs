@@ -57,7 +57,6 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>, I
         };
         if (c.QkNorm is not null) rows.Add(("qk norm", c.QkNorm));
         if (c.DualAttentionLayers.Length > 0) rows.Add(("dual attention", string.Join(", ", c.DualAttentionLayers)));
-        rows.Add(("parameters", parameters().Sum(p => p.numel()).ToString("N0", CultureInfo.InvariantCulture)));
         return rows;
     }
 
