@@ -1,4 +1,6 @@
+using Diffuse.Folders;
 using Diffuse.Models;
+using TorchSharp;
 using Diffuse.Schedules;
 using static TorchSharp.torch;
 
@@ -9,7 +11,7 @@ namespace Diffuse.Pipelines;
 /// one sample a class asked for (rows of samples per class), classifier-free guidance against the null class K =
 /// <c>num_embeds_ada_norm</c> (diffusers hard-codes 1000, the same for ImageNet's 1000 classes), on ε only when the model
 /// also predicts its variance (the learned-Σ half is dropped before the sampler step). Pixel-space models (no VAE) are
-/// sampled directly; a folder with a VAE is not supported here.
+/// sampled directly; with a <c>vae/</c> the latents are decoded (latents / scaling_factor), as diffusers does.
 /// </summary>
 public sealed class DiTPipeline : DiffusionPipeline
 {
@@ -20,12 +22,45 @@ public sealed class DiTPipeline : DiffusionPipeline
 
     /// <param name="unconditional">a DiT trained without class labels (here): it samples its null class and takes no classes or guidance.</param>
     public DiTPipeline(DiTTransformer2DModel transformer, SchedulerConfig scheduler, Device? device = null, ScalarType dtype = ScalarType.Float32,
-                       bool unconditional = false)
+                       bool unconditional = false, AutoencoderKL? vae = null)
         : base(transformer, scheduler, device, dtype,
                output: transformer.Config.LearnedSigma ? d => new LearnedSigmaSplit(d, transformer.Config.InChannels) : null)
     {
         Transformer = transformer;
         Unconditional = unconditional;
+        Vae = vae;
+        if (vae is not null && vae.parameters().FirstOrDefault()?.device.type != Device.type) vae.to(Device);
+    }
+
+    /// <summary>The latents' decoder, or null for a pixel-space model.</summary>
+    public AutoencoderKL? Vae { get; }
+
+    public override long[] ImageShape => Vae is null ? SampleShape
+        : [Vae.Config.OutChannels, Transformer.Config.SampleSize * Vae.ScaleFactor, Transformer.Config.SampleSize * Vae.ScaleFactor];
+
+    protected override Tensor DecodeSamples(Tensor samples) => Vae is null ? samples : OptionalVae.Decode(Vae, samples);
+
+    protected override Tensor EncodeImages(Tensor images, Generator generator) =>
+        Vae is null ? images.alias() : OptionalVae.Encode(Vae, images, generator);
+
+    public override void Dispose()
+    {
+        Vae?.Dispose();
+        base.Dispose();
+    }
+
+    internal static DiTPipeline FromFolder(PipelineFolderContents contents, Device? device, ScalarType dtype)
+    {
+        if (contents.Network is not DiTTransformer2DModel transformer)
+            throw new DiffuseException($"{contents.Folder}: a {DiffusersClassName} needs a DiTTransformer2DModel, the folder holds a {contents.Network.GetType().Name}");
+        bool unconditional = contents.Index?.Settings.TryGetValue(UnconditionalKey, out var flag) == true && flag.GetValue<bool>();
+        var vae = OptionalVae.Load(contents, device);
+        try { return new DiTPipeline(transformer, contents.Scheduler, device, dtype, unconditional, vae); }
+        catch
+        {
+            vae?.Dispose();
+            throw;
+        }
     }
 
     public bool Unconditional { get; }

@@ -22,8 +22,7 @@ public static class PipelineRegistry
         [SuperResolutionPipeline.PipelineClassName] = (c, d, t) =>
             new SuperResolutionPipeline(UNet(c), c.Scheduler, Setting(c, SuperResolutionPipeline.ScaleKey), d, t),
         [PointCloudPipeline.PipelineClassName] = (c, d, t) => new PointCloudPipeline(Network<ToyMlp>(c), c.Scheduler, d, t),
-        [DiTPipeline.DiffusersClassName] = (c, d, t) => new DiTPipeline(Network<DiTTransformer2DModel>(c), c.Scheduler, d, t,
-            unconditional: c.Index?.Settings.TryGetValue(DiTPipeline.UnconditionalKey, out var flag) == true && flag.GetValue<bool>()),
+        [DiTPipeline.DiffusersClassName] = DiTPipeline.FromFolder,
         [StableDiffusion3Pipeline.DiffusersClassName] = StableDiffusion3Pipeline.FromFolder,
     };
 

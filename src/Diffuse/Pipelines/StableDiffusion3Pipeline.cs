@@ -97,22 +97,10 @@ public sealed class StableDiffusion3Pipeline : DiffusionPipeline
         };
     }
 
-    protected override Tensor DecodeSamples(Tensor samples)
-    {
-        if (Vae is null) return samples;
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        return Vae.Decode(Vae.UnscaleLatents(samples.to(float32))).MoveToOuterDisposeScope();
-    }
+    protected override Tensor DecodeSamples(Tensor samples) => Vae is null ? samples : OptionalVae.Decode(Vae, samples);
 
-    protected override Tensor EncodeImages(Tensor images, Generator generator)
-    {
-        if (Vae is null) return images.alias();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        using var posterior = Vae.Encode(images.to(float32));
-        return Vae.ScaleLatents(posterior.Sample(generator)).MoveToOuterDisposeScope();
-    }
+    protected override Tensor EncodeImages(Tensor images, Generator generator) =>
+        Vae is null ? images.alias() : OptionalVae.Encode(Vae, images, generator);
 
     public override void Dispose()
     {
@@ -124,12 +112,7 @@ public sealed class StableDiffusion3Pipeline : DiffusionPipeline
     {
         if (contents.Network is not SD3Transformer2DModel transformer)
             throw new DiffuseException($"{contents.Folder}: a {DiffusersClassName} needs an SD3Transformer2DModel, the folder holds a {contents.Network.GetType().Name}");
-        bool listsVae = contents.Index?.Components.ContainsKey(StableDiffusionPipeline.VaeFolder) == true;
-        var vaeFolder = Path.Combine(contents.Folder, StableDiffusionPipeline.VaeFolder);
-        if (listsVae && !Directory.Exists(vaeFolder)) throw new DiffuseException($"{contents.Folder}: model_index.json lists a vae but {StableDiffusionPipeline.VaeFolder}/ is missing");
-        AutoencoderKL? vae = null;
-        if (listsVae)
-            vae = ModelFolder.Load(vaeFolder, device) as AutoencoderKL ?? throw new DiffuseException($"{contents.Folder}: {StableDiffusionPipeline.VaeFolder}/ does not hold an AutoencoderKL");
+        var vae = OptionalVae.Load(contents, device);
         try { return new StableDiffusion3Pipeline(transformer, contents.Scheduler, vae, device, dtype); }
         catch
         {

@@ -112,4 +112,28 @@ public sealed class TransformerConfigTests
         // Within float32 round-off: the scheduler starts its linspace at the float32 σ_min, 0.001f.
         Assert.Equal(expected.Append(0f), scheduler.Sigmas, (a, b) => Math.Abs(a - b) <= 1e-6 * Math.Max(1e-3, Math.Abs(a)));
     }
+
+    [Fact]
+    public void A_latent_DiT_folder_with_a_vae_decodes_its_latents()
+    {
+        using var temp = new TempFolder();
+        manual_seed(6);
+        var dit = new DiTTransformer2DModel(new DiTTransformer2DConfig
+        {
+            SampleSize = 4, PatchSize = 2, InChannels = 4, OutChannels = 8, NumLayers = 1, NumAttentionHeads = 2, AttentionHeadDim = 4, NumEmbedsAdaNorm = 3,
+        });
+        using (var saved = new DiTPipeline(dit, new SchedulerConfig { ClassName = "DDIMScheduler", ClipSample = false })) saved.Save(temp.Path);
+        var vae = Path.Combine(Fixtures.InteropFolder, "tiny-sd", "vae");
+        Directory.CreateDirectory(temp.File("vae"));
+        foreach (var file in Directory.EnumerateFiles(vae)) File.Copy(file, Path.Combine(temp.File("vae"), Path.GetFileName(file)));
+        var index = temp.File("model_index.json");
+        File.WriteAllText(index, File.ReadAllText(index).Replace("\"scheduler\":", "\"vae\": [\"diffusers\", \"AutoencoderKL\"],\n  \"scheduler\":"));
+        using var pipeline = DiffusionPipeline.Load(temp.Path);
+        var loaded = Assert.IsType<DiTPipeline>(pipeline);
+        Assert.NotNull(loaded.Vae);
+        using var result = pipeline.Generate(new GenerationOptions { Steps = 2, Classes = [2], Count = 1, GuidanceScale = 3 });
+        // 4×4 latents, the tiny VAE's two levels double the side: 3×8×8 images; the latents are kept beside them.
+        Assert.Equal([1L, 3, 8, 8], result.Samples.shape);
+        Assert.Equal([1L, 4, 4, 4], result.Latents!.shape);
+    }
 }
