@@ -66,7 +66,8 @@ public sealed record DiTTransformer2DConfig
         if (SampleSize <= 0 || SampleSize % PatchSize != 0) Fail("sample_size", $"{SampleSize} must be a positive multiple of patch_size {PatchSize}");
         if (NormType != "ada_norm_zero") Fail("norm_type", $"'{NormType}' is not supported (supported: ada_norm_zero, as diffusers' DiTTransformer2DModel)");
         if (NumEmbedsAdaNorm is not int k || k <= 0) Fail("num_embeds_ada_norm", "must be a positive number of classes (adaLN-Zero embeds a class)");
-        if (ActivationFn is not (FeedForward.GeluApproximate or FeedForward.Geglu)) Fail("activation_fn", $"'{ActivationFn}' is not supported (supported: {FeedForward.GeluApproximate}, {FeedForward.Geglu})");
+        if (ActivationFn is not (FeedForward.GeluApproximate or FeedForward.Gelu or FeedForward.Geglu))
+            Fail("activation_fn", $"'{ActivationFn}' is not supported (supported: {FeedForward.GeluApproximate}, {FeedForward.Gelu}, {FeedForward.Geglu})");
         if (Dropout is < 0 or >= 1) Fail("dropout", "must be in [0, 1)");
         if (!(NormEps > 0)) Fail("norm_eps", "must be positive");
     }

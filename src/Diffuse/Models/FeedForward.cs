@@ -15,6 +15,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
 
     public const string Geglu = "geglu";
     public const string GeluApproximate = "gelu-approximate";
+    public const string Gelu = "gelu";
 
     public FeedForward(int dim, double dropout = 0.0, int mult = 4, string activation = Geglu) : base(nameof(FeedForward))
     {
@@ -23,7 +24,8 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
         {
             Geglu => new GEGLU(dim, inner),
             GeluApproximate => new GELU(dim, inner),
-            _ => throw new DiffuseException($"activation_fn '{activation}' is not supported (supported: {Geglu}, {GeluApproximate})"),
+            Gelu => new GELU(dim, inner, tanhApproximation: false),
+            _ => throw new DiffuseException($"activation_fn '{activation}' is not supported (supported: {Geglu}, {GeluApproximate}, {Gelu})"),
         };
         net = nn.ModuleList<nn.Module<Tensor, Tensor>>(first, nn.Dropout(dropout), nn.Linear(inner, dim));
         RegisterComponents();

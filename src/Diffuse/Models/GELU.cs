@@ -4,13 +4,15 @@ using static TorchSharp.torch;
 
 namespace Diffuse.Models;
 
-/// <summary>diffusers' <c>GELU</c> activation layer: a linear <c>proj</c>, then GELU with the tanh approximation ("gelu-approximate", DiT and SD3).</summary>
+/// <summary>diffusers' <c>GELU</c> activation layer: a linear <c>proj</c>, then GELU, exact ("gelu") or with the tanh approximation ("gelu-approximate", DiT and SD3).</summary>
 public sealed class GELU : nn.Module<Tensor, Tensor>
 {
     private readonly Linear proj;
+    private readonly bool _tanh;
 
-    public GELU(int dimIn, int dimOut) : base(nameof(GELU))
+    public GELU(int dimIn, int dimOut, bool tanhApproximation = true) : base(nameof(GELU))
     {
+        _tanh = tanhApproximation;
         proj = nn.Linear(dimIn, dimOut);
         RegisterComponents();
     }
@@ -18,6 +20,6 @@ public sealed class GELU : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var h = proj.forward(x);
-        return nn.functional.gelu(h, TorchSharp.Modules.GELU.Approximate.tanh);
+        return _tanh ? nn.functional.gelu(h, TorchSharp.Modules.GELU.Approximate.tanh) : nn.functional.gelu(h);
     }
 }
