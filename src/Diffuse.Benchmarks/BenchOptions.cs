@@ -39,7 +39,7 @@ public sealed record BenchOptions
     {
         if (Cases.Count == 0) throw new DiffuseArgumentException("presets", $"must name at least one case");
         foreach (var name in Cases)
-            if (!StableDiffusionCases.Contains(name)) BenchCases.Get(name, PresetSize);
+            if (!StableDiffusionCases.Contains(name) && !RecipeCases.Contains(name)) BenchCases.Get(name, PresetSize);
         if (Cases.Distinct().Count() != Cases.Count) throw new DiffuseArgumentException("presets", $"names a case twice ({string.Join(",", Cases)})");
         if (Batch <= 0) throw new DiffuseArgumentException("batch", $"must be positive (got {Batch})");
         if (Warmups < 0 || DenoiserWarmups < 0) throw new DiffuseArgumentException("warmup_calls", $"must be 0 or more (got {Math.Min(Warmups, DenoiserWarmups)})");

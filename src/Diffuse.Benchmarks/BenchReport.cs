@@ -21,6 +21,8 @@ public sealed record BenchReport
     public required IReadOnlyList<BenchRow> Rows { get; init; }
     /// <summary>The Stable Diffusion cases, each measured alone after the others (empty when none was asked for).</summary>
     public IReadOnlyList<DenoiserRow> DenoiserRows { get; init; } = [];
+    /// <summary>The training recipes (UNet/DiT × ε/flow), timed interleaved with each other (empty when none was asked for).</summary>
+    public IReadOnlyList<RecipeRow> RecipeRows { get; init; } = [];
 
     /// <summary>A rate as a percentage of the machine's peak, or null when the peak is unknown.</summary>
     public double? PeakPercent(double gflops) => Peak is null ? null : 100 * gflops / Peak.PeakGflops;

@@ -29,6 +29,7 @@ public static class BenchRunner
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
         var rows = UNetRows(options, onCall);
+        var recipeRows = RecipeRows(options, onCall);
         // Each Stable Diffusion case alone, after the others are freed: one 860M-parameter network in memory at a time,
         // and a peak RSS that is its own.
         var denoiserRows = options.Cases.Where(StableDiffusionCases.Contains)
@@ -42,12 +43,13 @@ public static class BenchRunner
             Warmups = options.Warmups, MinRepeats = options.MinRepeats, MaxRepeats = options.MaxRepeats,
             BudgetSeconds = options.BudgetSeconds, TargetPercent = options.TargetPercent, Notes = Notes, Rows = rows,
             DenoiserRows = denoiserRows,
+            RecipeRows = recipeRows,
         };
     }
 
     private static BenchRow[] UNetRows(BenchOptions options, Action<string, string, bool>? onCall)
     {
-        var cases = options.Cases.Where(name => !StableDiffusionCases.Contains(name)).Select(name => BenchCases.Get(name, options.PresetSize)).ToArray();
+        var cases = options.Cases.Where(name => !StableDiffusionCases.Contains(name) && !RecipeCases.Contains(name)).Select(name => BenchCases.Get(name, options.PresetSize)).ToArray();
         if (cases.Length == 0) return [];
         var works = new List<BenchWork>();
         try
@@ -77,9 +79,37 @@ public static class BenchRunner
         }
     }
 
+    /// <summary>The recipe cases' trainer steps, interleaved with each other in one timer run.</summary>
+    private static RecipeRow[] RecipeRows(BenchOptions options, Action<string, string, bool>? onCall)
+    {
+        var names = options.Cases.Where(RecipeCases.Contains).ToArray();
+        if (names.Length == 0) return [];
+        var built = new List<(string Name, BenchWork Work, long Parameters)>();
+        try
+        {
+            foreach (var name in names)
+            {
+                var (work, parameters) = RecipeCases.TrainStep(name, options.Batch);
+                built.Add((name, work.With(options.Warmups, (options.MinRepeats, options.MaxRepeats)), parameters));
+            }
+            var works = built.Select(b => b.Work).ToList();
+            var times = InterleavedTimer.Run(works, TimeSpan.FromSeconds(options.BudgetSeconds), options.TargetPercent,
+                                             TimeSpan.FromSeconds(options.SliceSeconds), (work, warmup) => onCall?.Invoke(work.Case, work.Part, warmup));
+            return built.Select((b, i) =>
+            {
+                var config = RecipeCases.Config(b.Name, options.Batch);
+                return new RecipeRow { Case = b.Name, Preset = config.Model, Objective = config.Objective, Parameters = b.Parameters, Batch = options.Batch, Train = times[i] };
+            }).ToArray();
+        }
+        finally
+        {
+            foreach (var b in built) b.Work.Dispose();
+        }
+    }
+
     /// <summary>How many calls (warm-ups and timed, at the fewest) a run makes: for a progress bar.</summary>
     public static int FewestCalls(BenchOptions options) =>
-        options.Cases.Sum(name => StableDiffusionCases.Contains(name)
+        options.Cases.Sum(name => RecipeCases.Contains(name) ? options.Warmups + options.MinRepeats : StableDiffusionCases.Contains(name)
             ? options.DenoiserWarmups + options.MinRepeats
             : 2 * (options.Warmups + options.MinRepeats) +
               (Samples(BenchCases.Get(name, options.PresetSize), options) ? SamplingWarmups(options) + options.SamplingMinRepeats : 0));

@@ -63,6 +63,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
             console.Write(InferenceTable(report, options));
         }
         if (report.DenoiserRows.Count > 0) console.Write(DenoiserTable(report));
+        if (report.RecipeRows.Count > 0) console.Write(RecipeTable(report));
         var peak = report.Peak?.Assumptions ?? "peak unknown (no /proc/cpuinfo)";
         console.MarkupLineInterpolated($"{peak}; libtorch threads: {report.IntraOpThreads} intra-op, {report.InteropThreads} inter-op");
         foreach (var note in report.Notes) console.MarkupLineInterpolated($"[grey]{note}[/]");
@@ -73,6 +74,16 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
         }
         else console.MarkupLineInterpolated($"{report.Seconds:F0} s");
         return 0;
+    }
+
+    private static Table RecipeTable(BenchReport report)
+    {
+        var table = new Table().Title($"training recipes side by side, batch {report.RecipeRows[0].Batch}, interleaved (best and median)")
+            .AddColumns("case", "preset", "objective", "parameters", "best ms", "median ms", "steps/s (best)", "steps/s (median)");
+        foreach (var r in report.RecipeRows)
+            table.AddRow(r.Case, r.Preset, r.Objective, r.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                $"{r.Train.MinMs:F1}", $"{r.Train.MedianMs:F1}", $"{r.StepsPerSecond:F2}", $"{r.MedianStepsPerSecond:F2}");
+        return table;
     }
 
     private static Table TrainingTable(BenchReport report)

@@ -6,7 +6,7 @@ namespace Diffuse.Cli.Commands;
 public sealed class BenchSettings : CommandSettings
 {
     [CommandOption("--presets <LIST>")]
-    [Description("Comma-separated cases: the model presets tiny, default, small (diffuse's trainer on Fashion-MNIST) and the PyTorch reference UNets pt-tiny, pt-tiny-noattn, pt-small, pt-small-noattn (timed as the reference was, 1×32×32; see docs/benchmarks.md); and, only when named, Stable Diffusion 1.5's UNet at batch 2: sd15-unet64-fp32, sd15-unet64-bf16 (512×512 images), sd15-unet32-fp32, sd15-unet32-bf16 (256×256), each timed alone with its peak memory (minutes each, up to 6 GB). Default: all but the sd15-* cases; with --quick: tiny,default.")]
+    [Description("Comma-separated cases: the model presets tiny, default, small (diffuse's trainer on Fashion-MNIST) and the PyTorch reference UNets pt-tiny, pt-tiny-noattn, pt-small, pt-small-noattn (timed as the reference was, 1×32×32; see docs/benchmarks.md); and, only when named, Stable Diffusion 1.5's UNet at batch 2: sd15-unet64-fp32, sd15-unet64-bf16 (512×512 images), sd15-unet32-fp32, sd15-unet32-bf16 (256×256), each timed alone with its peak memory (minutes each, up to 6 GB); the training recipes unet-eps, unet-flow, dit-eps, dit-flow (the default UNet and the DiT preset of the same size, ε and flow objectives, timed side by side). Default: all but the sd15-* cases; with --quick: tiny,default.")]
     public string? Presets { get; init; }
 
     [CommandOption("--batch <N>")]

@@ -19,7 +19,10 @@ public sealed class InfoCommand(IAnsiConsole console) : Command<InfoSettings>
         table.AddRow("folder", Markup.Escape(Path.GetFullPath(modelFolder)));
         foreach (var (name, value) in pipeline.Describe()) table.AddRow(Markup.Escape(name), Markup.Escape(value));
         table.AddRow("parameters", parameters.ToString("N0", CultureInfo.InvariantCulture));
-        table.AddRow("scheduler", Markup.Escape($"{scheduler.ClassName}: {scheduler.NumTrainTimesteps} steps, {scheduler.BetaSchedule}, {scheduler.PredictionType}"));
+        table.AddRow("scheduler", Markup.Escape(Schedules.SchedulerConfigJson.IsFlowMatching(scheduler)
+            ? $"{scheduler.ClassName}: {scheduler.NumTrainTimesteps} steps, rectified flow (velocity), shift {scheduler.Shift ?? 1}"
+              + (scheduler.UseDynamicShifting == true ? ", dynamic shifting" : "")
+            : $"{scheduler.ClassName}: {scheduler.NumTrainTimesteps} steps, {scheduler.BetaSchedule}, {scheduler.PredictionType}"));
         if (File.Exists(Path.Combine(modelFolder, "trainer", "state.json")))
         {
             var config = TrainingCheckpoint.ReadConfig(modelFolder);

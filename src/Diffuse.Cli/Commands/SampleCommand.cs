@@ -34,7 +34,8 @@ public sealed class SampleCommand(IAnsiConsole console) : Command<SampleSettings
         };
         asked.Validate();
         using var initialNoise = s.InitNoise is null ? null : SampleTensorFile.Read(s.InitNoise, pipeline.SampleShapeFor(asked));
-        var options = asked with { InitialNoise = initialNoise };
+        using var promptEmbeddings = s.PromptEmbeds is null ? null : TextEmbeddings.Load(s.PromptEmbeds);
+        var options = asked with { InitialNoise = initialNoise, PromptEmbeddings = promptEmbeddings };
         foreach (var warning in pipeline.Warnings(options)) console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         string sampler = s.Sampler ?? pipeline.SchedulerConfig.ClassName ?? "ddpm";
 
@@ -129,6 +130,7 @@ public sealed class SampleCommand(IAnsiConsole console) : Command<SampleSettings
         if (s.InitNoise is not null) metadata["init_noise"] = Path.GetFullPath(s.InitNoise);
         if (s.Prompt is not null) metadata["prompt"] = s.Prompt;
         if (s.NegativePrompt is not null) metadata["negative_prompt"] = s.NegativePrompt;
+        if (s.PromptEmbeds is not null) metadata["prompt_embeds"] = Path.GetFullPath(s.PromptEmbeds);
         return metadata;
     }
 }

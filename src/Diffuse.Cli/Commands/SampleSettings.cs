@@ -17,6 +17,10 @@ public sealed class SampleSettings : CommandSettings
     [Description("Text-to-image models (Stable Diffusion): what to draw (prompts past CLIP's 77 tokens are cut, with a warning).")]
     public string? Prompt { get; init; }
 
+    [CommandOption("--prompt-embeds <FILE.safetensors>")]
+    [Description("Stable Diffusion 3 (whose text encoders are not included): the prompt's embeddings, tensors prompt_embeds and pooled_prompt_embeds, and for guidance negative_prompt_embeds and negative_pooled_prompt_embeds.")]
+    public string? PromptEmbeds { get; init; }
+
     [CommandOption("--negative-prompt <TEXT>")]
     [Description("Text-to-image models: what guidance steers away from (default: the empty prompt).")]
     public string? NegativePrompt { get; init; }
@@ -46,7 +50,7 @@ public sealed class SampleSettings : CommandSettings
     public int? Width { get; init; }
 
     [CommandOption("--sampler <NAME>")]
-    [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]
+    [Description("Sampler: ddpm, ddim, dpm++, euler, euler_a, heun, pndm, plms, flow_euler, flow_heun (flow-matching models), or a diffusers scheduler class name. Default: the model folder's own (_class_name of scheduler/scheduler_config.json; DDIM for models trained here).")]
     public string? Sampler { get; init; }
 
     [CommandOption("--class <LIST>")]

@@ -79,7 +79,12 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             WarmupSteps = s.Warmup ?? d.WarmupSteps,
             BetaSchedule = s.Schedule ?? d.BetaSchedule,
             PredictionType = s.Prediction ?? d.PredictionType,
-            SnrGamma = s.SnrGamma is double g ? (g == 0 ? null : g) : d.SnrGamma,
+            // Min-SNR weights a β schedule's timesteps; a flow run weights by its weighting scheme instead.
+            SnrGamma = s.SnrGamma is double g ? (g == 0 ? null : g) : s.Objective == TrainConfig.FlowObjective ? null : d.SnrGamma,
+            Objective = s.Objective ?? d.Objective,
+            WeightingScheme = s.WeightingScheme ?? d.WeightingScheme,
+            FlowShift = s.FlowShift ?? d.FlowShift,
+            PreconditionOutputs = s.PreconditionOutputs,
             EmaPower = s.EmaPower ?? d.EmaPower,
             ImageSize = s.ImageSize,
             Conditional = s.Conditional,

@@ -16,7 +16,7 @@ public sealed class TrainSettings : CommandSettings
     public string Out { get; init; } = "runs/fashion-mnist";
 
     [CommandOption("--preset <NAME>")]
-    [Description("Model size preset for images: tiny, default, small (ignored for 2-D toy data).")]
+    [Description("Model size preset for images: tiny, default, small (UNets); dit, dit-p4 (diffusion transformers, patch 2 or 4); ignored for 2-D toy data.")]
     [DefaultValue("default")]
     public string Preset { get; init; } = "default";
 
@@ -47,6 +47,22 @@ public sealed class TrainSettings : CommandSettings
     [CommandOption("--prediction <TYPE>")]
     [Description("What the network predicts: epsilon, sample, v_prediction.")]
     public string? Prediction { get; init; }
+
+    [CommandOption("--objective <NAME>")]
+    [Description("diffusion (a beta schedule and --prediction; the default) or flow (rectified flow: the network predicts the velocity noise − x₀; sampled with flow_euler).")]
+    public string? Objective { get; init; }
+
+    [CommandOption("--weighting-scheme <NAME>")]
+    [Description("With --objective flow: diffusers' weighting_scheme, the timestep density and loss weight: logit_normal (default), mode, cosmap, sigma_sqrt, none.")]
+    public string? WeightingScheme { get; init; }
+
+    [CommandOption("--flow-shift <S>")]
+    [Description("With --objective flow: the timestep shift s, σ ↦ sσ/(1 + (s − 1)σ), for training and the saved sampler (default 1).")]
+    public double? FlowShift { get; init; }
+
+    [CommandOption("--precondition-outputs")]
+    [Description("With --objective flow: regress x̂₀ = x_σ − σ·v on x₀ instead of v on noise − x₀.")]
+    public bool PreconditionOutputs { get; init; }
 
     [CommandOption("--snr-gamma <X>")]
     [Description("Min-SNR-γ loss weighting (Hang et al. 2023); 0 turns it off.")]

@@ -25,6 +25,8 @@ public static class ModelFolder
         ["UNet2DConditionModel"] = config => new UNet2DConditionModel(UNet2DConditionConfig.Load(config)),
         ["ToyMlp"] = config => new ToyMlp(ToyMlpConfig.Load(config)),
         ["AutoencoderKL"] = config => new AutoencoderKL(AutoencoderKLConfig.Load(config)),
+        [DiTTransformer2DConfig.DiffusersClassName] = config => new DiTTransformer2DModel(DiTTransformer2DConfig.Load(config)),
+        [SD3Transformer2DConfig.DiffusersClassName] = config => new SD3Transformer2DModel(SD3Transformer2DConfig.Load(config)),
     };
 
     public static IReadOnlyCollection<string> ClassNames => Networks.Keys;

@@ -14,6 +14,9 @@ public static class PipelineFolder
 {
     public const string ModelIndexFile = "model_index.json";
     public const string UNetFolder = "unet";
+
+    /// <summary>Where a transformer denoiser (DiT, SD3's MMDiT) sits in a pipeline folder, as diffusers names it.</summary>
+    public const string TransformerFolder = "transformer";
     public const string ConfigFile = ModelFolder.ConfigFile;
     public const string WeightsFile = ModelFolder.SafetensorsFile;
     public const string SchedulerFolder = "scheduler";
@@ -28,16 +31,21 @@ public static class PipelineFolder
                             IReadOnlyDictionary<string, (string Library, string ClassName)>? otherComponents = null)
     {
         var entry = ModelFolder.IndexEntry(model);
-        ModelFolder.Save(Path.Combine(folder, UNetFolder), model);
+        var denoiserFolder = DenoiserFolderFor(entry.ClassName);
+        ModelFolder.Save(Path.Combine(folder, denoiserFolder), model);
         scheduler.Save(Path.Combine(folder, SchedulerFolder, SchedulerConfigFile));
         var components = new Dictionary<string, (string, string)>
         {
             [SchedulerFolder] = ("diffusers", scheduler.ClassName ?? "DDPMScheduler"),
-            [UNetFolder] = entry,
+            [denoiserFolder] = entry,
         };
         foreach (var (name, component) in otherComponents ?? new Dictionary<string, (string, string)>()) components[name] = component;
         new ModelIndex(pipelineClass, settings, components).Save(Path.Combine(folder, ModelIndexFile));
     }
+
+    /// <summary>The component folder a denoiser of this class is saved in: <c>transformer/</c> for the diffusion transformers, else <c>unet/</c>.</summary>
+    public static string DenoiserFolderFor(string className) =>
+        className.EndsWith("Transformer2DModel", StringComparison.Ordinal) ? TransformerFolder : UNetFolder;
 
     /// <summary>
     /// The pipeline folder <paramref name="path"/> means: itself, or a training run's <c>model/</c> when the path is
@@ -47,6 +55,7 @@ public static class PipelineFolder
     {
         if (!Directory.Exists(path)) throw new DiffuseException($"model folder '{path}' not found");
         bool isModel = File.Exists(Path.Combine(path, ModelIndexFile)) || Directory.Exists(Path.Combine(path, UNetFolder))
+                       || Directory.Exists(Path.Combine(path, TransformerFolder))
                        || File.Exists(Path.Combine(path, ConfigFile));
         var runModel = Path.Combine(path, RunModelFolder);
         if (!isModel && Directory.Exists(runModel)) return runModel;
@@ -61,7 +70,11 @@ public static class PipelineFolder
     public static PipelineFolderContents Read(string path, torch.Device? device = null)
     {
         var folder = Resolve(path);
+        // The denoiser: unet/, or transformer/ for a diffusion transformer (DiT, SD3).
         var unet = Path.Combine(folder, UNetFolder);
+        string denoiserKey = UNetFolder;
+        if (!Directory.Exists(unet) && Directory.Exists(Path.Combine(folder, TransformerFolder)))
+            (unet, denoiserKey) = (Path.Combine(folder, TransformerFolder), TransformerFolder);
         if (!Directory.Exists(unet) && File.Exists(Path.Combine(folder, ConfigFile))) return ReadBareModel(folder, device);
 
         if (!File.Exists(Path.Combine(unet, ConfigFile)))
@@ -75,8 +88,8 @@ public static class PipelineFolder
         if (!File.Exists(schedulerPath)) throw new DiffuseException($"{folder}: {SchedulerFolder}/{SchedulerConfigFile} is missing");
         var indexPath = Path.Combine(folder, ModelIndexFile);
         var index = File.Exists(indexPath) ? ModelIndex.Load(indexPath) : null;
-        if (index is not null && index.Components.TryGetValue(UNetFolder, out var entry) && !ModelFolder.DenoiserClassNames.Contains(entry.ClassName))
-            throw new DiffuseException($"{indexPath}: unet: '{entry.ClassName}' is not supported (supported: {string.Join(", ", ModelFolder.DenoiserClassNames)})");
+        if (index is not null && index.Components.TryGetValue(denoiserKey, out var entry) && !ModelFolder.DenoiserClassNames.Contains(entry.ClassName))
+            throw new DiffuseException($"{indexPath}: {denoiserKey}: '{entry.ClassName}' is not supported (supported: {string.Join(", ", ModelFolder.DenoiserClassNames)})");
         var scheduler = SchedulerConfig.Load(schedulerPath);
         return new PipelineFolderContents(folder, index, ModelFolder.Load(unet, device), scheduler);
     }
@@ -85,7 +98,7 @@ public static class PipelineFolder
     {
         ModelFolder.CheckFiles(folder);
         var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetFileName(full) == UNetFolder ? Path.GetDirectoryName(full) : null;
+        var parent = Path.GetFileName(full) is UNetFolder or TransformerFolder ? Path.GetDirectoryName(full) : null;
         var pipelineScheduler = parent is null ? null : Path.Combine(parent, SchedulerFolder, SchedulerConfigFile);
         var scheduler = pipelineScheduler is not null && File.Exists(pipelineScheduler)
             ? SchedulerConfig.Load(pipelineScheduler)

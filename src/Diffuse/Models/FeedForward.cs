@@ -5,17 +5,29 @@ using static TorchSharp.torch;
 namespace Diffuse.Models;
 
 /// <summary>
-/// The transformer block's feed-forward network as diffusers' <c>FeedForward</c> with <c>activation_fn="geglu"</c>:
-/// <c>net.0</c> GEGLU to 4 × dim, <c>net.1</c> dropout, <c>net.2</c> linear back to dim.
+/// The transformer block's feed-forward network as diffusers' <c>FeedForward</c>: <c>net.0</c> the activation layer to
+/// 4 × dim (GEGLU for <c>activation_fn="geglu"</c>, Stable Diffusion; a linear layer and tanh-approximate GELU for
+/// <c>"gelu-approximate"</c>, DiT and SD3), <c>net.1</c> dropout, <c>net.2</c> linear back to dim.
 /// </summary>
 public sealed class FeedForward : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> net;
 
-    public FeedForward(int dim, double dropout = 0.0, int mult = 4) : base(nameof(FeedForward))
+    public const string Geglu = "geglu";
+    public const string GeluApproximate = "gelu-approximate";
+    public const string Gelu = "gelu";
+
+    public FeedForward(int dim, double dropout = 0.0, int mult = 4, string activation = Geglu) : base(nameof(FeedForward))
     {
         int inner = dim * mult;
-        net = nn.ModuleList<nn.Module<Tensor, Tensor>>(new GEGLU(dim, inner), nn.Dropout(dropout), nn.Linear(inner, dim));
+        nn.Module<Tensor, Tensor> first = activation switch
+        {
+            Geglu => new GEGLU(dim, inner),
+            GeluApproximate => new GELU(dim, inner),
+            Gelu => new GELU(dim, inner, tanhApproximation: false),
+            _ => throw new DiffuseException($"activation_fn '{activation}' is not supported (supported: {Geglu}, {GeluApproximate}, {Gelu})"),
+        };
+        net = nn.ModuleList<nn.Module<Tensor, Tensor>>(first, nn.Dropout(dropout), nn.Linear(inner, dim));
         RegisterComponents();
     }
 

@@ -52,30 +52,6 @@ public sealed class ClassConditionalPipeline : DiffusionPipeline
 
     protected override int DefaultCount(GenerationOptions options) => (options.Classes?.Count ?? NumClasses) * PerRow;
 
-    protected override SampleConditioning Condition(GenerationOptions options, int count, bool editing)
-    {
-        var classes = options.Classes;
-        foreach (var k in classes ?? [])
-            if (k < 0 || k >= NumClasses) throw new DiffuseArgumentException("classes", $"{k} is outside the model's classes 0..{NumClasses - 1}");
-        if (editing)
-        {
-            // Editing an image keeps to one class, or with none uses the unconditional model trained alongside.
-            if (classes is { Count: > 1 }) throw new DiffuseArgumentException("classes", $"take one class here (got {classes.Count})");
-            if (classes is null)
-            {
-                if (GuidanceScaleOf(options) != 1) throw new DiffuseArgumentException("guidance_scale", "needs a class to guide towards");
-                return new SampleConditioning(Labels(Enumerable.Repeat(NullClass, count)), null);
-            }
-        }
-        var rows = classes ?? Enumerable.Range(0, NumClasses).ToList();
-        if (count % rows.Count != 0)
-            throw new DiffuseArgumentException("count", $"{count} does not split into {rows.Count} rows of classes; use a multiple of {rows.Count}");
-        int perRow = count / rows.Count;
-        var conditional = Labels(Enumerable.Range(0, count).Select(i => rows[i / perRow]));
-        var unconditional = Labels(Enumerable.Repeat(NullClass, count));
-        return new SampleConditioning(conditional, unconditional, editing ? null : perRow);
-    }
-
-    Conditioning Labels(IEnumerable<int> labels) =>
-        new() { ClassLabels = tensor(labels.Select(k => (long)k).ToArray(), dtype: int64).to(Device) };
+    protected override SampleConditioning Condition(GenerationOptions options, int count, bool editing) =>
+        ClassRows.Condition(options, count, editing, NumClasses, NullClass, GuidanceScaleOf(options), Device);
 }

@@ -16,7 +16,9 @@ namespace Diffuse.Pipelines;
 /// </summary>
 public abstract class DiffusionPipeline : IDisposable
 {
-    protected DiffusionPipeline(nn.Module network, SchedulerConfig schedulerConfig, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    /// <param name="output">what the sampling loop sees of the network's prediction, when that is not all of it (DiT's learned Σ: <see cref="LearnedSigmaSplit"/>).</param>
+    protected DiffusionPipeline(nn.Module network, SchedulerConfig schedulerConfig, Device? device = null, ScalarType dtype = ScalarType.Float32,
+                                Func<IDenoiser, IDenoiser>? output = null)
     {
         if (network is not IDenoiser denoiser) throw new DiffuseException($"a {network.GetType().Name} is not a denoising network");
         Network = network;
@@ -28,6 +30,7 @@ public abstract class DiffusionPipeline : IDisposable
         DType = dtype;
         // The cast sits next to the network, so guidance mixes its two predictions in float32.
         Denoiser = dtype == ScalarType.Float32 ? denoiser : new ReducedPrecisionDenoiser(network, dtype);
+        if (output is not null) Denoiser = output(Denoiser);
     }
 
     /// <summary>
@@ -204,8 +207,19 @@ public abstract class DiffusionPipeline : IDisposable
             }
             stochastic.Eta = eta;
         }
+        // Dynamic shifting (SD3.5, Flux): μ from the image's token count, as their pipelines compute it.
+        if (scheduler is FlowMatchEulerDiscreteScheduler { DynamicShifting: true } flow) flow.ImageSequenceLength = ImageSequenceLength(options);
         return scheduler;
     }
+
+    /// <summary>The image's token count for a transformer (patches), which dynamic shifting needs; null for others.</summary>
+    protected virtual long? ImageSequenceLength(GenerationOptions options) => null;
+
+    /// <summary>Why a prompt is refused by a pipeline that does not take text.</summary>
+    protected virtual string NoPromptReason => $"does not apply: this {ClassName} is not conditioned on text";
+
+    /// <summary>True for pipelines that take text embeddings given by the caller (<see cref="GenerationOptions.PromptEmbeddings"/>).</summary>
+    public virtual bool TakesPromptEmbeddings => false;
 
     /// <summary>Writes the pipeline in diffusers' layout (files written atomically; see <see cref="Formats.FolderSwap"/> for a whole-folder swap).</summary>
     public virtual void Save(string folder) => PipelineFolder.Save(folder, ClassName, Settings, Network, SchedulerConfig);
@@ -235,7 +249,9 @@ public abstract class DiffusionPipeline : IDisposable
     {
         options.Validate();
         if (!TakesText && (options.Prompt ?? options.NegativePrompt) is not null)
-            throw new DiffuseArgumentException(options.Prompt is not null ? "prompt" : "negative_prompt", $"does not apply: this {ClassName} is not conditioned on text");
+            throw new DiffuseArgumentException(options.Prompt is not null ? "prompt" : "negative_prompt", NoPromptReason);
+        if (!TakesPromptEmbeddings && options.PromptEmbeddings is not null)
+            throw new DiffuseArgumentException("prompt_embeds", $"does not apply: this {ClassName} takes no text embeddings");
         if (!TakesText && options.ClipSkip is not null) throw new DiffuseArgumentException("clip_skip", $"does not apply: this {ClassName} has no text encoder");
         if (!TakesImageSize && (options.Height ?? options.Width) is not null)
             throw new DiffuseArgumentException(options.Height is not null ? "height" : "width", $"does not apply: this {ClassName} makes {string.Join("×", SampleShape.Skip(1))} samples");

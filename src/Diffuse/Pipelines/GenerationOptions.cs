@@ -35,6 +35,9 @@ public sealed record GenerationOptions
     /// <summary>Text-conditioned pipelines: what guidance steers away from (diffusers' <c>negative_prompt</c>; default the empty prompt).</summary>
     public string? NegativePrompt { get; init; }
 
+    /// <summary>Pipelines without their own text encoders (SD3 here): the prompt's embeddings as the encoders would give them.</summary>
+    public TextEmbeddings? PromptEmbeddings { get; init; }
+
     /// <summary>Text-conditioned pipelines: layers of the text encoder skipped from the end (diffusers' <c>clip_skip</c>).</summary>
     public int? ClipSkip { get; init; }
 

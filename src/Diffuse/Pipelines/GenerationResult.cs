@@ -23,10 +23,19 @@ public sealed class GenerationResult(Tensor samples, int? columns, string schedu
 
     public bool IsImages => Samples.dim() == 4;
 
-    /// <summary>Writes the images as one grid PNG (points as a scatter plot), atomically.</summary>
+    /// <summary>
+    /// Writes the images as one grid PNG (points as a scatter plot), atomically. Latents that no decoder turned into
+    /// images (channels other than 1 or 3, e.g. SD3 without its VAE) are shown one sample a row, one channel a column, in grey.
+    /// </summary>
     public void SavePng(string path, int? columns = null, int scale = 1)
     {
-        if (IsImages) ImageGrid.SavePng(Samples, path, columns ?? Columns, scale: scale);
+        if (IsImages && Samples.shape[1] is not (1 or 3))
+        {
+            long n = Samples.shape[0], c = Samples.shape[1];
+            using var channels = Samples.reshape(n * c, 1, Samples.shape[2], Samples.shape[3]);
+            ImageGrid.SavePng(channels, path, (int)c, scale: scale);
+        }
+        else if (IsImages) ImageGrid.SavePng(Samples, path, columns ?? Columns, scale: scale);
         else PointCloudPlot.SavePng(Samples, path);
     }
 

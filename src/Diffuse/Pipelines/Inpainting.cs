@@ -115,7 +115,7 @@ public static class Inpainting
     }
 
     /// <summary>ᾱ at the level of entry <paramref name="index"/> of the timesteps; 1 past the last (clean data).</summary>
-    static double AlphaCumprodAt(IScheduler scheduler, int index) => index == scheduler.Timesteps.Length
+    static double AlphaCumprodAt(IBetaScheduler scheduler, int index) => index == scheduler.Timesteps.Length
         ? 1.0
         : scheduler.Schedule.AlphaCumprodAt((long)scheduler.Timesteps[index]);
 

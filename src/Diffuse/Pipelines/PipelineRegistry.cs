@@ -23,6 +23,8 @@ public static class PipelineRegistry
             new SuperResolutionPipeline(UNet(c), c.Scheduler, Setting(c, SuperResolutionPipeline.ScaleKey), d, t),
         [PointCloudPipeline.PipelineClassName] = (c, d, t) => new PointCloudPipeline(Network<ToyMlp>(c), c.Scheduler, d, t),
         [StableDiffusionPipeline.PixelClassName] = StableDiffusionPipeline.FromFolder,
+        [DiTPipeline.DiffusersClassName] = DiTPipeline.FromFolder,
+        [StableDiffusion3Pipeline.DiffusersClassName] = StableDiffusion3Pipeline.FromFolder,
     };
 
     public static IReadOnlyCollection<string> ClassNames => Pipelines.Keys;

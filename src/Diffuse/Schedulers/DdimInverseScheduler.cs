@@ -13,7 +13,7 @@ namespace Diffuse.Schedulers;
 /// <c>set_alpha_to_one</c>, else ᾱ_0) up to the level t, with the model evaluated at t. The model thus sees the
 /// sample one level early: that is the approximation of DDIM inversion, exact when ε̂ does not change along the path.
 /// </summary>
-public sealed class DdimInverseScheduler : IScheduler
+public sealed class DdimInverseScheduler : IBetaScheduler
 {
     public const string DiffusersClassName = "DDIMInverseScheduler";
 

@@ -9,7 +9,7 @@ namespace Diffuse.Schedulers;
 /// x_{t_prev} = sqrt(ᾱ_prev)·x̂_0 + sqrt(1 − ᾱ_prev − σ_t²)·ε̂ + σ_t·z, with σ_t = η·sqrt(β̃_t) (eq. 16).
 /// η = 0 is deterministic; η = 1 is DDPM's ancestral step.
 /// </summary>
-public sealed class DdimScheduler : IStochasticScheduler, IClippedModelOutputScheduler
+public sealed class DdimScheduler : IBetaScheduler, IStochasticScheduler, IClippedModelOutputScheduler
 {
     public const string DiffusersClassName = "DDIMScheduler";
 

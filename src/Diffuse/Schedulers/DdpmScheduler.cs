@@ -9,7 +9,7 @@ namespace Diffuse.Schedulers;
 /// the model output (optionally clipped), the posterior mean of q(x_{t_prev} | x_t, x_0) (eq. 7) and a fixed
 /// variance. Skipping timesteps treats t_prev = t − T/n as if it were one step earlier, as diffusers does.
 /// </summary>
-public sealed class DdpmScheduler : IScheduler
+public sealed class DdpmScheduler : IBetaScheduler
 {
     public const string DiffusersClassName = "DDPMScheduler";
     public const string FixedSmall = "fixed_small";

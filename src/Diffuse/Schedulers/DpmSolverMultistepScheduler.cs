@@ -10,7 +10,7 @@ namespace Diffuse.Schedulers;
 /// DPMSolverMultistepScheduler computes them: the exact solution of the linear part of the diffusion ODE in
 /// λ = log(α/σ) plus a Taylor expansion of the data (or noise) prediction, using the model outputs of earlier steps.
 /// </summary>
-public sealed class DpmSolverMultistepScheduler : IScheduler
+public sealed class DpmSolverMultistepScheduler : IBetaScheduler
 {
     public const string DiffusersClassName = "DPMSolverMultistepScheduler";
     public const string DpmSolverPlusPlus = "dpmsolver++";

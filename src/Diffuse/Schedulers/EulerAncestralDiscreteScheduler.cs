@@ -10,7 +10,7 @@ namespace Diffuse.Schedulers;
 /// σ_down and fresh noise of standard deviation σ_up, with σ_down² + σ_up² = σ_next² so the marginal matches
 /// (Song et al. 2021b, "Score-Based Generative Modeling through SDEs", reverse SDE; Karras et al. 2022, §4).
 /// </summary>
-public sealed class EulerAncestralDiscreteScheduler : IStochasticScheduler
+public sealed class EulerAncestralDiscreteScheduler : IBetaScheduler, IStochasticScheduler
 {
     public const string DiffusersClassName = "EulerAncestralDiscreteScheduler";
     const string Name = "euler_ancestral";

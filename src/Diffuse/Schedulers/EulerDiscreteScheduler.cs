@@ -10,7 +10,7 @@ namespace Diffuse.Schedulers;
 /// deterministic sampler), as diffusers' EulerDiscreteScheduler computes it: x lives at scale sqrt(1 + σ²), the model
 /// sees x/sqrt(σ² + 1), and the timesteps are float32 (fractional for linspace spacing or Karras σ's).
 /// </summary>
-public sealed class EulerDiscreteScheduler : IScheduler
+public sealed class EulerDiscreteScheduler : IBetaScheduler
 {
     public const string DiffusersClassName = "EulerDiscreteScheduler";
     const string Name = "euler";

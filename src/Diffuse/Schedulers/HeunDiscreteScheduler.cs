@@ -10,7 +10,7 @@ namespace Diffuse.Schedulers;
 /// timestep twice, [t_0, t_1, t_1, t_2, t_2, …], and the scheduler alternates between an Euler predictor and the
 /// trapezoidal corrector. The last step, to σ = 0, is Euler's alone (Algorithm 1, line 6).
 /// </summary>
-public sealed class HeunDiscreteScheduler : IScheduler
+public sealed class HeunDiscreteScheduler : IBetaScheduler
 {
     public const string DiffusersClassName = "HeunDiscreteScheduler";
     const string Name = "heun";

@@ -7,13 +7,11 @@ namespace Diffuse.Schedulers;
 /// <summary>
 /// diffusers' scheduler face: the caller writes the sampling loop
 /// (<c>SetTimesteps</c>; x = noise·InitNoiseSigma; for t in Timesteps: x = Step(model(ScaleModelInput(x, t), t), t, x)).
-/// A scheduler owns its <see cref="NoiseSchedule"/>.
+/// Nothing here assumes a β schedule: the flow-matching samplers have none (those that do are <see cref="IBetaScheduler"/>s).
 /// </summary>
 public interface IScheduler : IDisposable
 {
     SchedulerConfig Config { get; }
-
-    NoiseSchedule Schedule { get; }
 
     /// <summary>Standard deviation of the noise a sampling loop starts from.</summary>
     double InitNoiseSigma { get; }

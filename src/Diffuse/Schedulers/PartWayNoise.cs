@@ -16,7 +16,7 @@ static class PartWayNoise
     }
 
     /// <summary>ᾱ-based samplers: x_t = sqrt(ᾱ_t)·x₀ + sqrt(1 − ᾱ_t)·ε (Ho et al. 2020, eq. 4).</summary>
-    public static Tensor AlphaCumprod(IScheduler scheduler, Tensor x0, Tensor noise, int index)
+    public static Tensor AlphaCumprod(IBetaScheduler scheduler, Tensor x0, Tensor noise, int index)
     {
         var timesteps = scheduler.Timesteps;
         CheckIndex(index, timesteps.Length);

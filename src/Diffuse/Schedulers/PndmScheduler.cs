@@ -10,7 +10,7 @@ namespace Diffuse.Schedulers;
 /// pseudo linear multistep of eq. 12 (F-PLMS) with the last four ε's — as diffusers 0.31's PNDMScheduler computes it.
 /// <c>skip_prk_steps</c> starts PLMS at once (Adams–Bashforth of lower order on the first steps).
 /// </summary>
-public sealed class PndmScheduler : IScheduler
+public sealed class PndmScheduler : IBetaScheduler
 {
     public const string DiffusersClassName = "PNDMScheduler";
     public const int PndmOrder = 4;

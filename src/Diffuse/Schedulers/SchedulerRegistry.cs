@@ -24,6 +24,8 @@ public static class SchedulerRegistry
         new(HeunDiscreteScheduler.DiffusersClassName, c => new HeunDiscreteScheduler(c), ["heun"]),
         new(PndmScheduler.DiffusersClassName, c => new PndmScheduler(c), ["pndm"]),
         new(PndmScheduler.DiffusersClassName, c => new PndmScheduler(c with { SkipPrkSteps = true }), ["plms"]),
+        new(FlowMatchEulerDiscreteScheduler.DiffusersClassName, c => new FlowMatchEulerDiscreteScheduler(c), ["flow_euler"]),
+        new(FlowMatchHeunDiscreteScheduler.DiffusersClassName, c => new FlowMatchHeunDiscreteScheduler(c), ["flow_heun"]),
     ];
 
     /// <summary>The short names, in the order help texts list them.</summary>

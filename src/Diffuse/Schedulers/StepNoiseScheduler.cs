@@ -16,7 +16,6 @@ public sealed class StepNoiseScheduler(IScheduler inner, Generator stepNoise) : 
     public int Steps { get; private set; }
 
     public SchedulerConfig Config => inner.Config;
-    public NoiseSchedule Schedule => inner.Schedule;
     public double InitNoiseSigma => inner.InitNoiseSigma;
     public int Order => inner.Order;
     public bool CanStartPartWay => inner.CanStartPartWay;

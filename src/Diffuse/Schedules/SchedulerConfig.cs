@@ -138,6 +138,33 @@ public sealed record SchedulerConfig
     [JsonPropertyName("skip_prk_steps"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? SkipPrkSteps { get; init; }
 
+    // Keys of the flow-matching schedulers (FlowMatchEulerDiscreteScheduler, FlowMatchHeunDiscreteScheduler), written
+    // only when set.
+
+    /// <summary>Flow matching: the timestep shift s, σ ↦ s·σ/(1 + (s − 1)·σ) (Esser et al. 2024, §5.3.2). Absent means 1.</summary>
+    [JsonPropertyName("shift"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Shift { get; init; }
+
+    /// <summary>Flow matching: shift by μ from the image's sequence length instead (Flux, SD3.5). Absent means false.</summary>
+    [JsonPropertyName("use_dynamic_shifting"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? UseDynamicShifting { get; init; }
+
+    /// <summary>Dynamic shifting: μ at <c>base_image_seq_len</c> tokens. Absent means 0.5.</summary>
+    [JsonPropertyName("base_shift"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? BaseShift { get; init; }
+
+    /// <summary>Dynamic shifting: μ at <c>max_image_seq_len</c> tokens. Absent means 1.15.</summary>
+    [JsonPropertyName("max_shift"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? MaxShift { get; init; }
+
+    /// <summary>Dynamic shifting: the sequence length of <c>base_shift</c>. Absent means 256.</summary>
+    [JsonPropertyName("base_image_seq_len"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? BaseImageSeqLen { get; init; }
+
+    /// <summary>Dynamic shifting: the sequence length of <c>max_shift</c>. Absent means 4096.</summary>
+    [JsonPropertyName("max_image_seq_len"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MaxImageSeqLen { get; init; }
+
     /// <summary>Keys this type does not model, kept as read so they are written back.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }

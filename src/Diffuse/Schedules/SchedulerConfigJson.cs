@@ -61,10 +61,27 @@ public static partial class SchedulerConfigJson
         return config;
     }
 
+    /// <summary>
+    /// The keys of a β schedule, which flow-matching schedulers do not have: their configs are written without them, as
+    /// diffusers writes them.
+    /// </summary>
+    static readonly HashSet<string> BetaScheduleKeys =
+    [
+        "beta_start", "beta_end", "beta_schedule", "trained_betas", "prediction_type", "variance_type", "clip_sample",
+        "clip_sample_range", "timestep_spacing", "steps_offset", "rescale_betas_zero_snr", "thresholding",
+        "dynamic_thresholding_ratio", "sample_max_value",
+    ];
+
+    /// <summary>True for the flow-matching schedulers' configs (<c>FlowMatch…Scheduler</c>), which have no β schedule.</summary>
+    public static bool IsFlowMatching(SchedulerConfig config) =>
+        config.ClassName?.StartsWith("FlowMatch", StringComparison.Ordinal) == true;
+
     /// <summary>The config as diffusers writes it: keys sorted, indent 2, trailing newline.</summary>
     public static string ToJson(SchedulerConfig config)
     {
         var node = JsonSerializer.SerializeToNode(config, Options)!.AsObject();
+        if (IsFlowMatching(config))
+            foreach (var key in BetaScheduleKeys) node.Remove(key);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {

@@ -12,7 +12,37 @@ public static class ModelPresets
     public const string Default = "default";
     public const string Small = "small";
 
-    public static IReadOnlyList<string> Names { get; } = [Tiny, Default, Small];
+    /// <summary>DiT, patch 2 (196 tokens at 28×28): width 128 (4 heads of 32), 3 blocks, about the default UNet's parameter count.</summary>
+    public const string DiT = "dit";
+
+    /// <summary>DiT with 4×4 patches (49 tokens at 28×28): 4× fewer tokens, the same blocks.</summary>
+    public const string DiTPatch4 = "dit-p4";
+
+    public static IReadOnlyList<string> Names { get; } = [Tiny, Default, Small, DiT, DiTPatch4];
+
+    /// <summary>True for the presets that build a diffusion transformer instead of a UNet.</summary>
+    public static bool IsTransformer(string preset) => preset is DiT or DiTPatch4;
+
+    /// <summary>
+    /// A DiTTransformer2DModel config for images of <paramref name="channels"/> × <paramref name="size"/>²: one output
+    /// per input channel (no learned variance), adaLN-Zero with K + 1 class rows (K = 1 for an unconditional model,
+    /// which only ever sees its null class).
+    /// </summary>
+    public static DiTTransformer2DConfig Transformer(string preset, int channels, int size, int? numClasses = null)
+    {
+        int patch = preset switch
+        {
+            DiT => 2,
+            DiTPatch4 => 4,
+            _ => throw new DiffuseException($"'{preset}' is not a transformer preset (expected {DiT}, {DiTPatch4})"),
+        };
+        if (size % patch != 0) throw new DiffuseArgumentException("image_size", $"{size} is not a multiple of the {preset} patch size {patch}");
+        return new DiTTransformer2DConfig
+        {
+            SampleSize = size, PatchSize = patch, InChannels = channels, OutChannels = channels,
+            NumAttentionHeads = 4, AttentionHeadDim = 32, NumLayers = 3, NumEmbedsAdaNorm = numClasses ?? 1,
+        };
+    }
 
     /// <param name="numClasses">for a class-conditional model: K classes plus one "null" class K for guidance.</param>
     /// <param name="superresScale">for a super-resolution model: the upsampled low-resolution image comes in as C more channels.</param>

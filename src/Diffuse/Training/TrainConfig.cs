@@ -15,6 +15,10 @@ public sealed record TrainConfig
     public const string SuperresTask = "superres";
     public const string TextToImageTask = "text-to-image";
     public const string AutoencoderTask = "autoencoder";
+    public const string DiffusionObjective = "diffusion";
+    public const string FlowObjective = "flow";
+
+    [JsonIgnore] public bool IsFlow => Objective == FlowObjective;
 
     [JsonPropertyName("task")] public string Task { get; init; } = GenerateTask;
     /// <summary>For <c>--task superres</c>: how many times smaller the low-resolution input is.</summary>
@@ -41,6 +45,18 @@ public sealed record TrainConfig
     [JsonPropertyName("beta_schedule")] public string BetaSchedule { get; init; } = "squaredcos_cap_v2";
     [JsonPropertyName("prediction_type")] public string PredictionType { get; init; } = "epsilon";
     [JsonPropertyName("snr_gamma")] public double? SnrGamma { get; init; } = 5.0;
+
+    /// <summary><c>diffusion</c> (a β schedule and ε, x₀ or v) or <c>flow</c> (rectified flow, the velocity ε − x₀).</summary>
+    [JsonPropertyName("objective")] public string Objective { get; init; } = DiffusionObjective;
+    /// <summary>Flow: diffusers' <c>weighting_scheme</c>, the timestep density and loss weight (logit_normal, mode, cosmap, sigma_sqrt, none).</summary>
+    [JsonPropertyName("weighting_scheme")] public string WeightingScheme { get; init; } = FlowMatchingObjective.LogitNormal;
+    [JsonPropertyName("logit_mean")] public double LogitMean { get; init; }
+    [JsonPropertyName("logit_std")] public double LogitStd { get; init; } = 1.0;
+    [JsonPropertyName("mode_scale")] public double ModeScale { get; init; } = 1.29;
+    /// <summary>Flow: regress x̂₀ = x_σ − σ·v on x₀ instead of v on ε − x₀ (train_dreambooth_sd3.py's precondition_outputs).</summary>
+    [JsonPropertyName("precondition_outputs")] public bool PreconditionOutputs { get; init; }
+    /// <summary>Flow: the timestep shift s of the training and sampling σ's (the saved scheduler's <c>shift</c>).</summary>
+    [JsonPropertyName("flow_shift")] public double FlowShift { get; init; } = 1.0;
     [JsonPropertyName("ema_power")] public double EmaPower { get; init; } = 2.0 / 3.0;
     [JsonPropertyName("ema_max_decay")] public double EmaMaxDecay { get; init; } = 0.9999;
     [JsonPropertyName("conditional")] public bool Conditional { get; init; }
@@ -90,12 +106,18 @@ public sealed record TrainConfig
         if (Task != TextToImageTask && (Vae ?? TextEncoder) is not null) Fail(Vae is not null ? "vae" : "text_encoder", $"applies to the {TextToImageTask} task only");
         if (Task == TextToImageTask && Conditional) Fail("conditional", $"cannot be combined with the {TextToImageTask} task: the captions are the condition");
         if (MaxLength < 3) Fail("max_length", $"must be at least 3: bos, one token and eos (got {MaxLength})");
+        if (Objective is not (DiffusionObjective or FlowObjective)) Fail("objective", $"'{Objective}' is unknown (expected {DiffusionObjective} or {FlowObjective})");
+        if (IsFlow && Task is TextToImageTask or AutoencoderTask) Fail("objective", $"{FlowObjective} is not supported for the {Task} task (only {GenerateTask})");
+        if (!FlowMatchingObjective.Schemes.Contains(WeightingScheme)) Fail("weighting_scheme", $"'{WeightingScheme}' is unknown (expected {string.Join(", ", FlowMatchingObjective.Schemes)})");
+        if (!(LogitStd > 0)) Fail("logit_std", $"must be positive (got {LogitStd})");
+        if (!(FlowShift > 0) || double.IsInfinity(FlowShift)) Fail("flow_shift", $"must be a positive number (got {FlowShift})");
         if (Task == GenerateTask && SuperresScale is not null) Fail("superres_scale", $"applies to the {SuperresTask} task only");
         if (Task == SuperresTask)
         {
             if (SuperresScale is not int scale) { Fail("superres_scale", $"is needed by the {SuperresTask} task"); return; }
             if (scale < 2) Fail("superres_scale", $"must be 2 or more (got {scale})");
             if (Conditional) Fail("conditional", $"cannot be combined with the {SuperresTask} task: the low-resolution image is the condition");
+            if (IsFlow) Fail("objective", $"{FlowObjective} is not supported for the {SuperresTask} task");
         }
     }
 

@@ -22,11 +22,13 @@ public sealed class Trainer : IDisposable
     private readonly ExponentialMovingAverage _ema;
     private readonly PredictionType _predictionType;
     private readonly DiffusionPipeline? _emaPipeline;
+    private readonly float[]? _flowSigmas;
 
     public TrainConfig Config { get; }
     public nn.Module Model { get; }
     public nn.Module EmaModel { get; }
-    public NoiseSchedule Schedule { get; }
+    /// <summary>The β schedule of a diffusion run; null for a flow-matching run, which has none.</summary>
+    public NoiseSchedule? Schedule { get; }
     public SchedulerConfig SchedulerConfig { get; }
     public Generator Generator { get; }
     public int Step { get; private set; }
@@ -41,21 +43,26 @@ public sealed class Trainer : IDisposable
         Config = config;
         var data = plan.Data;
         _data = data;
-        SchedulerConfig = new SchedulerConfig
-        {
-            // The class names the default sampler of the saved model: DDIM, as the previews use.
-            ClassName = "DDIMScheduler",
-            DiffusersVersion = "0.31.0",
-            NumTrainTimesteps = config.NumTrainTimesteps,
-            BetaSchedule = config.BetaSchedule,
-            PredictionType = config.PredictionType,
-            // Clipping the predicted x₀ to the data range helps images and would distort unbounded toy data.
-            ClipSample = data.ValueRange is not null,
-            ClipSampleRange = data.ValueRange ?? 1.0,
-        };
+        SchedulerConfig = config.IsFlow
+            // A flow model samples with flow Euler from the shifted σ's it was trained on.
+            ? new SchedulerConfig { ClassName = Schedulers.FlowMatchEulerDiscreteScheduler.DiffusersClassName, DiffusersVersion = "0.31.0",
+                                    NumTrainTimesteps = config.NumTrainTimesteps, Shift = config.FlowShift }
+            : new SchedulerConfig
+            {
+                // The class names the default sampler of the saved model: DDIM, as the previews use.
+                ClassName = "DDIMScheduler",
+                DiffusersVersion = "0.31.0",
+                NumTrainTimesteps = config.NumTrainTimesteps,
+                BetaSchedule = config.BetaSchedule,
+                PredictionType = config.PredictionType,
+                // Clipping the predicted x₀ to the data range helps images and would distort unbounded toy data.
+                ClipSample = data.ValueRange is not null,
+                ClipSampleRange = data.ValueRange ?? 1.0,
+            };
         SchedulerConfig.Validate();
         _predictionType = SchedulerConfig.ParsePredictionType();
-        Schedule = NoiseSchedule.FromConfig(SchedulerConfig);
+        if (config.IsFlow) _flowSigmas = FlowMatchSigmas.Training(SchedulerConfig, shifted: true);
+        else Schedule = NoiseSchedule.FromConfig(SchedulerConfig);
 
         // The same seed gives the same initial weights, so a fresh run is reproducible end to end.
         manual_seed(config.Seed);
@@ -104,7 +111,8 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
 
         var batch = _data.NextBatch(Config.Batch, Generator);
-        var loss = Objective is { } objective ? objective.Loss(Model, batch, Generator) : DiffusionLoss(batch);
+        var loss = Objective is { } objective ? objective.Loss(Model, batch, Generator)
+                 : _flowSigmas is null ? DiffusionLoss(batch) : FlowLoss(batch, _flowSigmas);
 
         _optimizer.zero_grad();
         loss.backward();
@@ -115,18 +123,33 @@ public sealed class Trainer : IDisposable
         return loss.item<float>();
     }
 
-    /// <summary>Ho et al. 2020's simple loss (eq. 14) for the prediction type, min-SNR-weighted.</summary>
+    /// <summary>Ho et al. 2020, Algorithm 1: t uniform, x_t in closed form, the prediction type's target, min-SNR weights.</summary>
     private Tensor DiffusionLoss(TrainingBatch batch)
     {
+        var schedule = Schedule!;
         var x0 = batch.Examples;
         var t = randint(0, Config.NumTrainTimesteps, [Config.Batch], dtype: int64, generator: Generator);
         var noise = randn(x0.shape, generator: Generator);
         if (Device.type != DeviceType.CPU) (x0, t, noise) = (x0.to(Device), t.to(Device), noise.to(Device));
-        var xt = Schedule.AddNoise(x0, noise, t);
-        var target = Schedule.Target(x0, noise, t, _predictionType);
+        var xt = schedule.AddNoise(x0, noise, t);
+        var target = schedule.Target(x0, noise, t, _predictionType);
         var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
         var perExample = (output - target).square().flatten(1).mean([1]);
         return (perExample * LossWeights(t).to(Device)).mean();
+    }
+
+    /// <summary>Rectified flow (<see cref="FlowMatchingObjective"/>): σ from the weighting scheme's density over the shifted training σ's.</summary>
+    private Tensor FlowLoss(TrainingBatch batch, float[] sigmas)
+    {
+        var x0 = batch.Examples;
+        var u = FlowMatchingObjective.SampleU(Config.WeightingScheme, Config.Batch, Generator, Config.LogitMean, Config.LogitStd, Config.ModeScale);
+        var (sigma, t) = FlowMatchingObjective.At(sigmas, Config.NumTrainTimesteps, FlowMatchingObjective.Indices(u, Config.NumTrainTimesteps));
+        var noise = randn(x0.shape, generator: Generator);
+        if (Device.type != DeviceType.CPU) (x0, sigma, t, noise) = (x0.to(Device), sigma.to(Device), t.to(Device), noise.to(Device));
+        var xt = FlowMatchingObjective.NoisyInput(x0, noise, sigma);
+        var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
+        var weighting = FlowMatchingObjective.LossWeighting(Config.WeightingScheme, sigma);
+        return FlowMatchingObjective.Loss(output, x0, noise, xt, sigma, weighting, Config.PreconditionOutputs);
     }
 
     /// <summary>
@@ -171,7 +194,7 @@ public sealed class Trainer : IDisposable
     private Tensor LossWeights(Tensor t)
     {
         if (Config.SnrGamma is not double gamma) return ones(t.shape[0]);
-        var snr = Schedule.Snr(t).clamp_min(1e-20);
+        var snr = Schedule!.Snr(t).clamp_min(1e-20);
         var clipped = snr.clamp_max(gamma);
         return _predictionType switch
         {
@@ -190,7 +213,7 @@ public sealed class Trainer : IDisposable
         _optimizer.Dispose();
         Model.Dispose();
         EmaModel.Dispose();
-        Schedule.Dispose();
+        Schedule?.Dispose();
         Generator.Dispose();
     }
 }

@@ -92,7 +92,11 @@ public static class TrainingCheckpoint
             SafetensorsWeights.LoadInto(networks.UNet, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
             networks.TextEncoder.LoadWeights(Text.ClipTextModel.FindWeights(Path.Combine(checkpoint, Text.ClipTextEncoder.TextEncoderFolder)));
         }
-        else SafetensorsWeights.LoadInto(trainer.EmaModel, Path.Combine(checkpoint, PipelineFolder.UNetFolder, PipelineFolder.WeightsFile));
+        else
+        {
+            var emaFolder = PipelineFolder.DenoiserFolderFor(((Models.IDiffusersModel)trainer.EmaModel).ClassName);
+            SafetensorsWeights.LoadInto(trainer.EmaModel, Path.Combine(checkpoint, emaFolder, PipelineFolder.WeightsFile));
+        }
         var optimizerPath = Path.Combine(dir, "optimizer.bin");
         if (!File.Exists(optimizerPath)) throw new DiffuseException($"{checkpoint}: trainer/optimizer.bin is missing");
         trainer.Optimizer.load_state_dict(optimizerPath);

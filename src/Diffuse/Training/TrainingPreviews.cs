@@ -32,7 +32,8 @@ public sealed class TrainingPreviews(string runFolder, Trainer trainer, ITrainin
         using var scope = NewDisposeScope();
         // Unconditional image models show sample_count images; class-conditional ones 8 a class; toy ones 2000 points.
         int? count = pipeline.MakesImages ? (config.Conditional ? null : config.SampleCount) : 2000;
-        var options = new GenerationOptions { Scheduler = "ddim", Steps = config.SampleSteps, Seed = config.Seed + 2, Count = count };
+        // The run's own sampler: DDIM for a diffusion run, flow Euler for a flow run.
+        var options = new GenerationOptions { Steps = config.SampleSteps, Seed = config.Seed + 2, Count = count };
         using var result = pipeline.Generate(options);
         if (result.IsImages) ImageGrid.SavePng(result.Samples, path, columns: result.Columns, scale: 2);
         else

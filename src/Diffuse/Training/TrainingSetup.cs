@@ -28,6 +28,13 @@ public static class TrainingSetup
         var data = new ImageTrainingData(images, config.RandomFlip);
         if (config.Conditional && data.NumClasses is null)
             throw new DiffuseArgumentException("conditional", $"needs labelled data: '{config.Data}' has no labels (an IDX labels file beside the images, or one subfolder per class)");
+        if (ModelPresets.IsTransformer(config.Model))
+        {
+            if (config.SuperresScale is not null) throw new DiffuseArgumentException("task", $"{TrainConfig.SuperresTask} needs a UNet preset (the {config.Model} transformer takes no image condition)");
+            var dit = ModelPresets.Transformer(config.Model, (int)shape[1], (int)shape[2], config.Conditional ? data.NumClasses : null);
+            return new TrainingPlan(data, () => new DiTTransformer2DModel(dit),
+                (model, scheduler) => new DiTPipeline((DiTTransformer2DModel)model, scheduler, unconditional: !config.Conditional));
+        }
         var unet = ModelPresets.UNet(config.Model, (int)shape[1], (int)shape[2], config.Conditional ? data.NumClasses : null, config.SuperresScale);
         return new TrainingPlan(data, () => new UNet2DModel(unet), (model, scheduler) => (config.SuperresScale, config.Conditional ? data.NumClasses : null) switch
         {

@@ -25,7 +25,7 @@ public sealed class ImageToImageTests
     {
         using var scheduler = SchedulerRegistry.Create("ddim", Config);
         using var image = Image();
-        using var model = new CountingDenoiser(new ImageExactDenoiser(-image, scheduler.Schedule));
+        using var model = new CountingDenoiser(new ImageExactDenoiser(-image, ((IBetaScheduler)scheduler).Schedule));
         using var generator = new Generator().manual_seed(1);
         using var result = ImageToImage.Run(model, scheduler, image, 0.0, 20, generator);
         Assert.True(result.eq(image).all().item<bool>());
@@ -65,7 +65,7 @@ public sealed class ImageToImageTests
     {
         using var scheduler = SchedulerRegistry.Create(sampler, Config);
         using var image = Image();
-        using var model = new CountingDenoiser(new ImageExactDenoiser(image, scheduler.Schedule));
+        using var model = new CountingDenoiser(new ImageExactDenoiser(image, ((IBetaScheduler)scheduler).Schedule));
         using var generator = new Generator().manual_seed(1);
         using var result = ImageToImage.Run(model, scheduler, image, strength, steps, generator);
         Assert.Equal(expected, model.Calls);
@@ -84,7 +84,7 @@ public sealed class ImageToImageTests
         // built at the noise level the scheduler's first kept timestep stands for.
         using var scheduler = SchedulerRegistry.Create(sampler, Config);
         using var image = Image();
-        using var model = new CountingDenoiser(new ImageExactDenoiser(image, scheduler.Schedule));
+        using var model = new CountingDenoiser(new ImageExactDenoiser(image, ((IBetaScheduler)scheduler).Schedule));
         using var g1 = new Generator().manual_seed(5);
         using var result = ImageToImage.Run(model, scheduler, image, 0.6, 10, g1);
         using var g2 = new Generator().manual_seed(5);
@@ -104,7 +104,7 @@ public sealed class ImageToImageTests
         using var scheduler = SchedulerRegistry.Create(sampler, Config);
         using var image = Image(3);
         using var target = Image(4);
-        var model = new ImageExactDenoiser(target, scheduler.Schedule);
+        var model = new ImageExactDenoiser(target, ((IBetaScheduler)scheduler).Schedule);
         using var generator = new Generator().manual_seed(2);
         using var result = ImageToImage.Run(model, scheduler, image, 0.5, 20, generator);
         double error = result.sub(target).abs().max().item<float>();
@@ -119,7 +119,7 @@ public sealed class ImageToImageTests
     {
         using var scheduler = SchedulerRegistry.Create("ddim", Config);
         using var image = Image();
-        var model = new ImageExactDenoiser(image, scheduler.Schedule);
+        var model = new ImageExactDenoiser(image, ((IBetaScheduler)scheduler).Schedule);
         var error = Assert.ThrowsAny<DiffuseException>(() => ImageToImage.Run(model, scheduler, image, strength, 10));
         Assert.Contains("strength must lie in [0, 1]", error.Message);
         Assert.Equal("strength", Assert.IsType<DiffuseArgumentException>(error).ParameterName);
@@ -132,7 +132,7 @@ public sealed class ImageToImageTests
     {
         using var scheduler = SchedulerRegistry.Create(sampler, Config);
         using var image = Image();
-        var model = new ImageExactDenoiser(image, scheduler.Schedule);
+        var model = new ImageExactDenoiser(image, ((IBetaScheduler)scheduler).Schedule);
         var error = Assert.ThrowsAny<DiffuseException>(() => ImageToImage.Run(model, scheduler, image, 0.5, 10));
         Assert.Contains("cannot start part-way down its timesteps, which image-to-image needs", error.Message);
     }

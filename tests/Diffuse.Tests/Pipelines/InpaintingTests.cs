@@ -67,7 +67,7 @@ public sealed class InpaintingTests
         using var target = Image(1);
         using var mask = LeftHalfKept();
         using var input = where(mask.eq(1), target, zeros_like(target));
-        var model = new ImageExactDenoiser(target, scheduler.Schedule);
+        var model = new ImageExactDenoiser(target, ((IBetaScheduler)scheduler).Schedule);
         using var generator = new Generator().manual_seed(9);
         using var result = Inpainting.Replace(model, scheduler, input, mask, steps, generator);
         float error = MaxError(result, target, 1 - mask);
@@ -81,7 +81,7 @@ public sealed class InpaintingTests
         using var target = Image(1);
         using var mask = LeftHalfKept();
         using var input = where(mask.eq(1), target, zeros_like(target));
-        var model = new ImageExactDenoiser(target, scheduler.Schedule);
+        var model = new ImageExactDenoiser(target, ((IBetaScheduler)scheduler).Schedule);
         using var generator = new Generator().manual_seed(9);
         using var result = Inpainting.RePaint(model, scheduler, input, mask, 20, jump: 5, resample: 3, generator);
         float error = MaxError(result, target, 1 - mask);
@@ -114,7 +114,7 @@ public sealed class InpaintingTests
         using var scheduler = new DdpmScheduler(Config);
         using var target = Image(1);
         using var mask = LeftHalfKept();
-        using var model = new CountingDenoiser(new ImageExactDenoiser(target, scheduler.Schedule));
+        using var model = new CountingDenoiser(new ImageExactDenoiser(target, ((IBetaScheduler)scheduler).Schedule));
         using var result = Inpainting.RePaint(model, scheduler, target, mask, steps, jump, resample);
         Assert.Equal(expected, model.Calls);
     }
@@ -125,7 +125,7 @@ public sealed class InpaintingTests
         using var scheduler = new DdimScheduler(Config);
         using var image = Image(1);
         using var mask = LeftHalfKept(6);
-        var model = new ImageExactDenoiser(image, scheduler.Schedule);
+        var model = new ImageExactDenoiser(image, ((IBetaScheduler)scheduler).Schedule);
         var error = Assert.ThrowsAny<DiffuseException>(() => Inpainting.Replace(model, scheduler, image, mask, 5));
         Assert.Contains("must match in height and width", error.Message);
     }
@@ -136,7 +136,7 @@ public sealed class InpaintingTests
         using var scheduler = new DdimScheduler(Config);
         using var image = Image(1);
         using var mask = full(new long[] { 1, 1, 8, 8 }, 0.5f);
-        var model = new ImageExactDenoiser(image, scheduler.Schedule);
+        var model = new ImageExactDenoiser(image, ((IBetaScheduler)scheduler).Schedule);
         var error = Assert.ThrowsAny<DiffuseException>(() => Inpainting.Replace(model, scheduler, image, mask, 5));
         Assert.Contains("only 0 (generate) and 1 (keep)", error.Message);
     }

@@ -20,7 +20,7 @@ public sealed class PartWayNoiseTests
         var x0 = full(new long[] { 2, 3 }, 0.5f);
         var noise = full(new long[] { 2, 3 }, -1f);
         long t = (long)scheduler.Timesteps[4];
-        double alphaBar = scheduler.Schedule.AlphaCumprodAt(t);
+        double alphaBar = ((IBetaScheduler)scheduler).Schedule.AlphaCumprodAt(t);
         var noisy = scheduler.AddNoise(x0, noise, 4);
         Assert.Equal(0.5 * Math.Sqrt(alphaBar) - Math.Sqrt(1 - alphaBar), noisy[0, 0].item<float>(), 5);
         Assert.True(scheduler.AddNoise(x0, noise, 10).eq(x0).all().item<bool>(), "past the last timestep the sample is x₀");

@@ -60,9 +60,9 @@ public sealed class SchedulerRegistryTests
         var e = Assert.Throws<DiffuseArgumentException>(() => SchedulerRegistry.Create("x", new SchedulerConfig()));
         Assert.Equal("scheduler", e.ParameterName);
         Assert.Equal(
-            "scheduler 'x' is unknown (expected ddpm, ddim, dpm++, dpmsolver++, dpmsolver_multistep, euler, euler_a, euler_ancestral, heun, pndm, plms, "
+            "scheduler 'x' is unknown (expected ddpm, ddim, dpm++, dpmsolver++, dpmsolver_multistep, euler, euler_a, euler_ancestral, heun, pndm, plms, flow_euler, flow_heun, "
             + "or a diffusers class name: DDPMScheduler, DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler, "
-            + "EulerAncestralDiscreteScheduler, HeunDiscreteScheduler, PNDMScheduler)",
+            + "EulerAncestralDiscreteScheduler, HeunDiscreteScheduler, PNDMScheduler, FlowMatchEulerDiscreteScheduler, FlowMatchHeunDiscreteScheduler)",
             e.Message);
     }
 

@@ -17,7 +17,7 @@ public sealed class ToyConvergenceTests
     static double FinalError(string sampler, SchedulerConfig config, int steps, long seed = 7)
     {
         using var scheduler = SchedulerRegistry.Create(sampler, config);
-        var model = new ExactDenoiser(Target, scheduler.Schedule);
+        var model = new ExactDenoiser(Target, ((IBetaScheduler)scheduler).Schedule);
         using var generator = new Generator().manual_seed(seed);
         using var noise = randn([64, 2], generator: generator);
         using var sample = DenoisingLoop.Run(model, scheduler, noise, steps, generator);
