@@ -24,7 +24,7 @@ pytorch() {
 uptime | tee -a "$OUT/uptime.txt"
 for r in $(seq "$FIRST" $((FIRST + ROUNDS - 1))); do
   for side in $SIDES; do
-    for dtype in fp32 bf16; do
+    for dtype in ${DTYPES:-fp32 bf16}; do
       if (( r % 2 == 1 )); then ours "$r" "$side" "$dtype"; pytorch "$r" "$side" "$dtype"
       else pytorch "$r" "$side" "$dtype"; ours "$r" "$side" "$dtype"; fi
     done

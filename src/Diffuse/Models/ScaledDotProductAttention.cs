@@ -37,13 +37,15 @@ public static class ScaledDotProductAttention
         for (long start = 0; start < n; start += block)
         {
             long size = Math.Min(block, n - start);
+            // Each block's scores are freed before the next block's are made.
+            using var blockScope = NewDisposeScope();
             var scores = bmm(q.narrow(1, start, size), kt);
             if (bias is not null)
             {
                 var rows = bias.shape.Length >= 2 && bias.shape[^2] == n && n > 1 ? bias.narrow(-2, start, size) : bias;
                 scores = (scores.view(b, heads, size, l) + rows).view(b * heads, size, l);
             }
-            outputs.Add(bmm(scores.softmax(-1), v));
+            outputs.Add(bmm(scores.softmax(-1), v).MoveToOuterDisposeScope());
         }
         var attended = outputs.Count == 1 ? outputs[0] : cat(outputs, 1);
         return attended.view(b, heads, n, value.shape[3]).MoveToOuterDisposeScope();
