@@ -41,6 +41,8 @@ public sealed class TrainingJobs(StudioOptions options, ILogger<TrainingJobs> lo
             if (request.Resume && !exists) throw ApiError.BadRequest($"run '{name}' has no checkpoint to resume", "resume");
             if (!request.Resume && (exists || File.Exists(Path.Combine(folder, LossLog.FileName))))
                 throw new ApiError(StatusCodes.Status409Conflict, $"run '{name}' already exists; resume it or choose another name");
+            // Made here, not by the training thread, so the run is listed (and described) as soon as this returns.
+            Directory.CreateDirectory(folder);
             var job = new Job { Cancel = new CancellationTokenSource() };
             job.Status = new RunStatus("running", 0, config?.Steps ?? request.Steps, null);
             _jobs[name!] = job;
