@@ -38,10 +38,9 @@ public sealed class DiTPipeline : DiffusionPipeline
     public override long[] ImageShape => Vae is null ? SampleShape
         : [Vae.Config.OutChannels, Transformer.Config.SampleSize * Vae.ScaleFactor, Transformer.Config.SampleSize * Vae.ScaleFactor];
 
-    protected override Tensor DecodeSamples(Tensor samples) => Vae is null ? samples : OptionalVae.Decode(Vae, samples);
+    protected override Tensor DecodeSamples(Tensor samples) => OptionalVae.Decode(Vae, samples);
 
-    protected override Tensor EncodeImages(Tensor images, Generator generator) =>
-        Vae is null ? images.alias() : OptionalVae.Encode(Vae, images, generator);
+    protected override Tensor EncodeImages(Tensor images, Generator generator) => OptionalVae.Encode(Vae, images, generator);
 
     public override void Dispose()
     {

@@ -97,10 +97,9 @@ public sealed class StableDiffusion3Pipeline : DiffusionPipeline
         };
     }
 
-    protected override Tensor DecodeSamples(Tensor samples) => Vae is null ? samples : OptionalVae.Decode(Vae, samples);
+    protected override Tensor DecodeSamples(Tensor samples) => OptionalVae.Decode(Vae, samples);
 
-    protected override Tensor EncodeImages(Tensor images, Generator generator) =>
-        Vae is null ? images.alias() : OptionalVae.Encode(Vae, images, generator);
+    protected override Tensor EncodeImages(Tensor images, Generator generator) => OptionalVae.Encode(Vae, images, generator);
 
     public override void Dispose()
     {

@@ -132,23 +132,10 @@ public sealed class StableDiffusionPipeline : DiffusionPipeline
     }
 
     /// <summary>vae.decode(latents / scaling_factor (+ shift)): images in [−1, 1] (diffusers' postprocess maps them to [0, 1]).</summary>
-    protected override Tensor DecodeSamples(Tensor samples)
-    {
-        if (Vae is null) return samples;
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        return Vae.Decode(Vae.UnscaleLatents(samples.to(float32))).MoveToOuterDisposeScope();
-    }
+    protected override Tensor DecodeSamples(Tensor samples) => OptionalVae.Decode(Vae, samples);
 
     /// <summary>The image's latent: a sample of the VAE's posterior, scaled (diffusers' img2img <c>prepare_latents</c>).</summary>
-    protected override Tensor EncodeImages(Tensor images, Generator generator)
-    {
-        if (Vae is null) return images.alias();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        using var posterior = Vae.Encode(images.to(float32));
-        return Vae.ScaleLatents(posterior.Sample(generator)).MoveToOuterDisposeScope();
-    }
+    protected override Tensor EncodeImages(Tensor images, Generator generator) => OptionalVae.Encode(Vae, images, generator);
 
     /// <summary>True for an inpainting UNet (SD inpainting checkpoints): 4 latent channels, the mask and the masked image's 4 latents as input.</summary>
     public bool IsInpaintingUNet => Vae is not null && UNet.Config.InChannels == 2 * Vae.Config.LatentChannels + 1;
