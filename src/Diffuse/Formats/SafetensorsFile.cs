@@ -23,23 +23,34 @@ public static class SafetensorsFile
         var tensors = new Dictionary<string, Tensor>();
         try
         {
-            foreach (var entry in header.Entries)
-            {
-                if (entry.ByteLength > Array.MaxLength)
-                    throw new DiffuseException($"{path}: tensor '{entry.Name}' is {entry.ByteLength} bytes, larger than one read can hold");
-                var tensor = empty(entry.Shape, entry.Type);
-                tensors.Add(entry.Name, tensor);
-                if (entry.ByteLength == 0) continue;
-                var bytes = new byte[entry.ByteLength];
-                stream.Position = header.DataStart + entry.Begin;
-                stream.ReadExactly(bytes);
-                tensor.bytes = bytes;
-            }
+            foreach (var entry in header.Entries) tensors.Add(entry.Name, ReadTensor(stream, entry, header.DataStart, path));
             return tensors;
         }
         catch
         {
             foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One tensor's bytes, copied from its range of the file (<paramref name="dataStart"/>: where the data buffer begins).</summary>
+    internal static Tensor ReadTensor(Stream stream, SafetensorsEntry entry, long dataStart, string path)
+    {
+        if (entry.ByteLength > Array.MaxLength)
+            throw new DiffuseException($"{path}: tensor '{entry.Name}' is {entry.ByteLength} bytes, larger than one read can hold");
+        var tensor = empty(entry.Shape, entry.Type);
+        if (entry.ByteLength == 0) return tensor;
+        try
+        {
+            var bytes = new byte[entry.ByteLength];
+            stream.Position = dataStart + entry.Begin;
+            stream.ReadExactly(bytes);
+            tensor.bytes = bytes;
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
             throw;
         }
     }

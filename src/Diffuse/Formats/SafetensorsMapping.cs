@@ -30,7 +30,7 @@ public static class SafetensorsMapping
                 int size = SafetensorsDType.SizeOf(entry.Type);
                 if (entry.ByteLength == 0 || offset % size != 0)
                 {
-                    tensors.Add(entry.Name, CopyOut(stream, entry, offset, path));
+                    tensors.Add(entry.Name, SafetensorsFile.ReadTensor(stream, entry, header.DataStart, path));
                     continue;
                 }
                 if (!mappings.TryGetValue(entry.Type, out var mapped))
@@ -45,18 +45,5 @@ public static class SafetensorsMapping
             foreach (var t in tensors.Values.Concat(mappings.Values)) t.Dispose();
             throw;
         }
-    }
-
-    static Tensor CopyOut(FileStream stream, SafetensorsEntry entry, long offset, string path)
-    {
-        if (entry.ByteLength > Array.MaxLength)
-            throw new DiffuseException($"{path}: tensor '{entry.Name}' is {entry.ByteLength} bytes, larger than one read can hold");
-        var tensor = empty(entry.Shape, entry.Type);
-        if (entry.ByteLength == 0) return tensor;
-        var bytes = new byte[entry.ByteLength];
-        stream.Position = offset;
-        stream.ReadExactly(bytes);
-        tensor.bytes = bytes;
-        return tensor;
     }
 }
