@@ -21,7 +21,6 @@ using Diffuse.Benchmarks;
 //   dotnet run -c Release --project bench/Diffuse.Bench -- t2i-steps DATA VAE_DIR [rounds] [batch]  (text-to-image steps/s, pixel vs latent, alternately)
 //   dotnet run -c Release --project bench/Diffuse.Bench -- drift SECONDS CASES PARTS [batch]   (per-call times over minutes, e.g. drift 120 pt-tiny forward)
 // As the CLI does, before any tensor work, so that figures here and from diffuse bench compare.
-Diffuse.Runtime.OpenMpWaitPolicy.PreferPassive();
 Diffuse.Runtime.GlibcMallocSettings.KeepFreedMemory();
 var mode = args.Length > 0 ? args[0] : "sampling-overhead";
 int IntArg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;

@@ -22,6 +22,11 @@ public sealed record BenchOptions
     public int SamplingMinRepeats { get; init; } = 5;
     public int SamplingMaxRepeats { get; init; } = 8;
     public ScalarType SamplingDType { get; init; } = ScalarType.Float32;
+    /// <summary>
+    /// A narrower float type whose training step (bfloat16 only: mixed precision) and forward pass are timed beside
+    /// float32's, interleaved in the same rounds; null times float32 alone.
+    /// </summary>
+    public ScalarType? NarrowDType { get; init; }
     /// <summary>Timed rounds after which a piece stops once it has its minimum (warm-ups not counted).</summary>
     public double BudgetSeconds { get; init; } = 170;
     /// <summary>A piece shorter than this gets as many calls a round as fit in it.</summary>
@@ -49,6 +54,8 @@ public sealed record BenchOptions
         if (PresetSize < 4) throw new DiffuseArgumentException("size", $"must be at least 4 (got {PresetSize})");
         if (SamplingSteps < 0) throw new DiffuseArgumentException("sampling_steps", $"must be 0 (skip) or positive (got {SamplingSteps})");
         if (!(BudgetSeconds >= 0)) throw new DiffuseArgumentException("budget", $"must be 0 or more seconds (got {BudgetSeconds})");
+        if (NarrowDType is ScalarType narrow && narrow is not (ScalarType.BFloat16 or ScalarType.Float16))
+            throw new DiffuseArgumentException("dtype", $"the type timed beside float32 must be bfloat16 or float16 (got {narrow})");
         if (!(TargetPercent > 0)) throw new DiffuseException($"the target interval must be positive (got {TargetPercent})");
     }
 }

@@ -27,6 +27,9 @@ public sealed record BenchReport
     /// <summary>A rate as a percentage of the machine's peak, or null when the peak is unknown.</summary>
     public double? PeakPercent(double gflops) => Peak is null ? null : 100 * gflops / Peak.PeakGflops;
 
+    /// <summary>The share of the bfloat16 peak (<see cref="CpuPeak.BFloat16PeakGflops"/>).</summary>
+    public double? BFloat16PeakPercent(double gflops) => Peak is null ? null : 100 * gflops / Peak.BFloat16PeakGflops;
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,

@@ -67,6 +67,9 @@ public static class BenchRunner
                     Case = bench.Name, Description = bench.Description, Method = bench.Method.ToString(), Parameters = parameters,
                     ImageSize = bench.Config.SampleSize, Batch = options.Batch, ForwardMacsPerImage = UNetMacs.Forward(bench.Config),
                     Train = Find(bench.Name, BenchWork.TrainPart), Forward = Find(bench.Name, BenchWork.ForwardPart), PyTorch = bench.PyTorch,
+                    NarrowDType = options.NarrowDType is ScalarType narrow ? InferenceDTypes.Name(narrow) : null,
+                    NarrowTrain = options.NarrowDType is ScalarType n1 && TrainsIn(n1) ? Find(bench.Name, UNetSpeed.Part(BenchWork.TrainPart, n1)) : null,
+                    NarrowForward = options.NarrowDType is ScalarType n2 ? Find(bench.Name, UNetSpeed.Part(BenchWork.ForwardPart, n2)) : null,
                     Sampling = Samples(bench, options)
                         ? new SamplingResult("ddim", options.SamplingSteps, InferenceDTypes.Name(options.SamplingDType), Find(bench.Name, BenchWork.SamplingPart))
                         : null,
@@ -111,7 +114,7 @@ public static class BenchRunner
     public static int FewestCalls(BenchOptions options) =>
         options.Cases.Sum(name => RecipeCases.Contains(name) ? options.Warmups + options.MinRepeats : StableDiffusionCases.Contains(name)
             ? options.DenoiserWarmups + options.MinRepeats
-            : 2 * (options.Warmups + options.MinRepeats) +
+            : (2 + (options.NarrowDType is ScalarType n ? (TrainsIn(n) ? 2 : 1) : 0)) * (options.Warmups + options.MinRepeats) +
               (Samples(BenchCases.Get(name, options.PresetSize), options) ? SamplingWarmups(options) + options.SamplingMinRepeats : 0));
 
     private static bool Samples(BenchCase bench, BenchOptions options) => bench.Method == BenchMethod.Trainer && options.SamplingSteps > 0;
@@ -119,15 +122,20 @@ public static class BenchRunner
     private static int SamplingWarmups(BenchOptions options) => Math.Min(options.Warmups, 1);
 
     /// <summary>A case's training step: diffuse's Trainer for a preset, the PyTorch reference's step for a pt-* case.</summary>
-    public static BenchWork TrainStep(BenchCase bench, int batch) => bench.Method == BenchMethod.Trainer
-        ? UNetSpeed.TrainerStep(bench.Preset!, bench.Config.SampleSize, batch)
-        : UNetSpeed.ReferenceTrainStep(bench.Name, bench.Config, batch);
+    public static BenchWork TrainStep(BenchCase bench, int batch, ScalarType dtype = ScalarType.Float32) => bench.Method == BenchMethod.Trainer
+        ? UNetSpeed.TrainerStep(bench.Preset!, bench.Config.SampleSize, batch, dtype)
+        : UNetSpeed.ReferenceTrainStep(bench.Name, bench.Config, batch, dtype);
+
+    /// <summary>Training in a narrow type is bfloat16 mixed precision; float16 would need loss scaling and is only timed forward.</summary>
+    private static bool TrainsIn(ScalarType dtype) => dtype == ScalarType.BFloat16;
 
     private static IEnumerable<BenchWork> Works(BenchCase bench, BenchOptions options)
     {
         var repeats = (Min: options.MinRepeats, Max: options.MaxRepeats);
         yield return TrainStep(bench, options.Batch).With(options.Warmups, repeats);
+        if (options.NarrowDType is ScalarType narrow && TrainsIn(narrow)) yield return TrainStep(bench, options.Batch, narrow).With(options.Warmups, repeats);
         yield return UNetSpeed.Forward(bench.Name, bench.Config, options.Batch).With(options.Warmups, repeats);
+        if (options.NarrowDType is ScalarType n) yield return UNetSpeed.Forward(bench.Name, bench.Config, options.Batch, n).With(options.Warmups, repeats);
         if (Samples(bench, options))
             yield return SamplingSpeed.Loop(bench.Name, bench.Config, options.Batch, options.SamplingSteps, options.SamplingDType)
                 .With(SamplingWarmups(options), (options.SamplingMinRepeats, options.SamplingMaxRepeats));

@@ -10,6 +10,9 @@ public sealed class BenchWork(string caseName, string part, Action run, params I
     public const string ForwardPart = "forward";
     public const string SamplingPart = "sampling";
 
+    /// <summary>The name of a part run in a narrower float type, e.g. "training step (bfloat16)".</summary>
+    public static string Narrow(string part, string dtype) => $"{part} ({dtype})";
+
     public string Case { get; } = caseName;
     public string Part { get; } = part;
 

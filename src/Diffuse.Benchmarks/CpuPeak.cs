@@ -10,11 +10,23 @@ namespace Diffuse.Benchmarks;
 /// be 2, as on current server cores. The clock is /proc/cpuinfo's "cpu MHz", which in a VM is the
 /// nominal clock, not the boost clock. Both assumptions are stated in <see cref="Assumptions"/>.
 /// </summary>
+/// bfloat16 peak: with AVX512_BF16 one vdpbf16ps does two multiply-adds per 32-bit lane (pairs of bfloat16 products
+/// summed into a float32 lane), twice the float32 rate; without it bfloat16 is computed in float32 and its peak is
+/// the float32 one.
 public sealed record CpuPeak(string Model, int Cores, double ClockGHz, string VectorIsa, int FloatLanes, int FmaUnits, int FlopsPerCycle)
 {
     public const int AssumedFmaUnits = 2;
 
     public double PeakGflops => Cores * ClockGHz * FlopsPerCycle;
+
+    /// <summary>True when the CPU multiplies bfloat16 pairs natively (avx512_bf16).</summary>
+    public bool NativeBFloat16 { get; init; }
+
+    public double BFloat16PeakGflops => NativeBFloat16 ? 2 * PeakGflops : PeakGflops;
+
+    public string BFloat16Assumptions => NativeBFloat16
+        ? $"bfloat16 peak = 2 × the float32 peak (avx512_bf16: vdpbf16ps, 2 products per float32 lane) = {BFloat16PeakGflops:F0} GFLOP/s"
+        : $"bfloat16 peak = the float32 peak (no avx512_bf16: bfloat16 is widened to float32) = {BFloat16PeakGflops:F0} GFLOP/s";
 
     public string Assumptions =>
         $"peak = {Cores} cores × {ClockGHz:F3} GHz (cpu MHz of /proc/cpuinfo) × {FlopsPerCycle} FLOP/cycle " +
@@ -42,6 +54,9 @@ public sealed record CpuPeak(string Model, int Cores, double ClockGHz, string Ve
             : flags.Contains("avx") ? ("AVX", 8, 1)
             : ("SSE", 4, 1);
         // Without FMA a unit still retires a multiply or an add per lane per cycle; two units give 2 FLOPs a lane.
-        return new CpuPeak(Field("model name") ?? "unknown", cores, mhz / 1000, isa, lanes, AssumedFmaUnits, lanes * flopsPerLane * AssumedFmaUnits);
+        return new CpuPeak(Field("model name") ?? "unknown", cores, mhz / 1000, isa, lanes, AssumedFmaUnits, lanes * flopsPerLane * AssumedFmaUnits)
+        {
+            NativeBFloat16 = flags.Contains("avx512_bf16"),
+        };
     }
 }

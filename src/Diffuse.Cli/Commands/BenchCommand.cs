@@ -26,6 +26,8 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
             Cases = cases.ToArray(), Batch = s.Batch, PresetSize = s.Size, SamplingSteps = s.SamplingSteps,
             Warmups = s.WarmupCalls ?? (s.Quick ? 1 : 2), DenoiserWarmups = s.WarmupCalls ?? 1, BudgetSeconds = s.Budget, SamplingDType = InferenceDTypes.Parse(s.DType),
         };
+        // A narrower type is timed beside float32, interleaved: its speed-up is then measured in the same minutes.
+        if (options.SamplingDType != ScalarType.Float32) options = options with { NarrowDType = options.SamplingDType };
         if (s.Repeats is int repeats) options = options.WithFixedRepeats(repeats);
         else if (s.Quick) options = options.WithFixedRepeats(3) with { SamplingMinRepeats = 1, SamplingMaxRepeats = 1 };
         options.Validate();
@@ -66,6 +68,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
         if (report.RecipeRows.Count > 0) console.Write(RecipeTable(report));
         var peak = report.Peak?.Assumptions ?? "peak unknown (no /proc/cpuinfo)";
         console.MarkupLineInterpolated($"{peak}; libtorch threads: {report.IntraOpThreads} intra-op, {report.InteropThreads} inter-op");
+        if (options.NarrowDType is not null && report.Peak is { } cpu) console.MarkupLineInterpolated($"{cpu.BFloat16Assumptions}");
         foreach (var note in report.Notes) console.MarkupLineInterpolated($"[grey]{note}[/]");
         if (s.Out is not null)
         {
@@ -90,9 +93,20 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
     {
         var table = new Table().Title($"training, batch {report.Rows[0].Batch}, best of n interleaved calls after {report.Warmups} warm-ups (median ± its 95 % interval)")
             .AddColumns("case", "params", "step ms: best (median ± %), n", "steps/s", "images/s", "GFLOP/s (% peak)", "PyTorch median ms");
+        var narrow = report.Rows[0].NarrowTrain is null ? null : report.Rows[0].NarrowDType;
+        if (narrow is not null) table.AddColumns($"{narrow} step ms: best (median ± %), n", $"× float32 (best)", $"{narrow} GFLOP/s (% {narrow} peak)");
         foreach (var r in report.Rows)
-            table.AddRow(Markup.Escape(r.Case), r.Parameters.ToString("N0", CultureInfo.InvariantCulture), Range(r.Train),
-                F(r.TrainStepsPerSecond, 2), F(r.TrainImagesPerSecond, 1), Rate(report, r.TrainGflops), Reference(r.PyTorch?.TrainStepMs));
+        {
+            var cells = new List<string>
+            {
+                Markup.Escape(r.Case), r.Parameters.ToString("N0", CultureInfo.InvariantCulture), Range(r.Train),
+                F(r.TrainStepsPerSecond, 2), F(r.TrainImagesPerSecond, 1), Rate(report, r.TrainGflops), Reference(r.PyTorch?.TrainStepMs),
+            };
+            if (narrow is not null)
+                cells.AddRange([r.NarrowTrain is { } t ? Range(t) : "–", r.NarrowTrainSpeedup is double x ? $"{F(x, 2)}×" : "–",
+                                r.NarrowTrainGflops is double g ? NarrowRate(report, g) : "–"]);
+            table.AddRow(cells.ToArray());
+        }
         return table;
     }
 
@@ -100,10 +114,21 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
     {
         var table = new Table().Title($"inference, batch {report.Rows[0].Batch}; sampling: DDIM {options.SamplingSteps} steps, {InferenceDTypes.Name(options.SamplingDType)}")
             .AddColumns("case", "MMAC/image", "forward ms: best (median ± %), n", "images/s", "GFLOP/s (% peak)", "PyTorch median ms", "sampling ms/eval, best", "sampled images/s");
+        var narrow = report.Rows[0].NarrowForward is null ? null : report.Rows[0].NarrowDType;
+        if (narrow is not null) table.AddColumns($"{narrow} forward ms: best (median ± %), n", $"× float32 (best)", $"{narrow} GFLOP/s (% {narrow} peak)");
         foreach (var r in report.Rows)
-            table.AddRow(Markup.Escape(r.Case), F(r.ForwardMacsPerImage / 1e6, 1), Range(r.Forward), F(r.ForwardImagesPerSecond, 1),
+        {
+            var cells = new List<string>
+            {
+                Markup.Escape(r.Case), F(r.ForwardMacsPerImage / 1e6, 1), Range(r.Forward), F(r.ForwardImagesPerSecond, 1),
                 Rate(report, r.ForwardGflops), Reference(r.PyTorch?.ForwardMs),
-                r.Sampling is null ? "–" : F(r.Sampling.MsPerEvaluation, 0), r.SamplingImagesPerSecond is double ips ? F(ips, 1) : "–");
+                r.Sampling is null ? "–" : F(r.Sampling.MsPerEvaluation, 0), r.SamplingImagesPerSecond is double ips ? F(ips, 1) : "–",
+            };
+            if (narrow is not null)
+                cells.AddRange([r.NarrowForward is { } t ? Range(t) : "–", r.NarrowForwardSpeedup is double x ? $"{F(x, 2)}×" : "–",
+                                r.NarrowForwardGflops is double g ? NarrowRate(report, g) : "–"]);
+            table.AddRow(cells.ToArray());
+        }
         return table;
     }
 
@@ -125,6 +150,9 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
 
     private static string Rate(BenchReport report, double gflops) =>
         report.PeakPercent(gflops) is double p ? $"{F(gflops, 1)} ({F(p, 1)} %)" : F(gflops, 1);
+
+    private static string NarrowRate(BenchReport report, double gflops) =>
+        report.BFloat16PeakPercent(gflops) is double p ? $"{F(gflops, 1)} ({F(p, 1)} %)" : F(gflops, 1);
 
     private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 

@@ -77,6 +77,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             Batch = s.Batch ?? d.Batch,
             LearningRate = s.Lr ?? d.LearningRate,
             WarmupSteps = s.Warmup ?? d.WarmupSteps,
+            MinLrRatio = s.MinLrRatio ?? d.MinLrRatio,
             BetaSchedule = s.Schedule ?? d.BetaSchedule,
             PredictionType = s.Prediction ?? d.PredictionType,
             // Min-SNR weights a β schedule's timesteps; a flow run weights by its weighting scheme instead.
@@ -86,6 +87,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             FlowShift = s.FlowShift ?? d.FlowShift,
             PreconditionOutputs = s.PreconditionOutputs,
             EmaPower = s.EmaPower ?? d.EmaPower,
+            DType = s.DType ?? d.DType,
             ImageSize = s.ImageSize,
             Conditional = s.Conditional,
             Task = s.Task,

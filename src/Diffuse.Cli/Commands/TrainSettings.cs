@@ -64,6 +64,14 @@ public sealed class TrainSettings : CommandSettings
     [Description("With --objective flow: regress x̂₀ = x_σ − σ·v on x₀ instead of v on noise − x₀.")]
     public bool PreconditionOutputs { get; init; }
 
+    [CommandOption("--min-lr-ratio <X>")]
+    [Description("Where the cosine decay of the learning rate ends, as a fraction of --lr (default 0); 1 keeps the rate constant after the warm-up, for a run meant to go on as long as it improves.")]
+    public double? MinLrRatio { get; init; }
+
+    [CommandOption("--dtype <TYPE>")]
+    [Description("Float type of the forward and backward passes: float32, or bfloat16 (mixed precision: float32 master weights, optimiser state, EMA and loss). Stored in the run; a resumed run keeps it.")]
+    public string? DType { get; init; }
+
     [CommandOption("--snr-gamma <X>")]
     [Description("Min-SNR-γ loss weighting (Hang et al. 2023); 0 turns it off.")]
     public double? SnrGamma { get; init; }

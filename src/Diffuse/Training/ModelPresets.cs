@@ -11,6 +11,7 @@ public static class ModelPresets
     public const string Tiny = "tiny";
     public const string Default = "default";
     public const string Small = "small";
+    public const string Medium = "medium";
 
     /// <summary>DiT, patch 2 (196 tokens at 28×28): width 128 (4 heads of 32), 3 blocks, about the default UNet's parameter count.</summary>
     public const string DiT = "dit";
@@ -18,7 +19,7 @@ public static class ModelPresets
     /// <summary>DiT with 4×4 patches (49 tokens at 28×28): 4× fewer tokens, the same blocks.</summary>
     public const string DiTPatch4 = "dit-p4";
 
-    public static IReadOnlyList<string> Names { get; } = [Tiny, Default, Small, DiT, DiTPatch4];
+    public static IReadOnlyList<string> Names { get; } = [Tiny, Default, Medium, Small, DiT, DiTPatch4];
 
     /// <summary>True for the presets that build a diffusion transformer instead of a UNet.</summary>
     public static bool IsTransformer(string preset) => preset is DiT or DiTPatch4;
@@ -55,6 +56,8 @@ public static class ModelPresets
             // default: three levels (28 → 14 → 7) and no attention: at 28x28 the 7x7 bottleneck already
             // sees the whole garment, and attention costs more time per step than it buys here.
             Default => (new[] { 32, 64, 64 }, 1, false),
+            // medium: the default's shape at twice its widths (about 4× the parameters and the multiply-adds).
+            Medium => (new[] { 64, 128, 128 }, 1, false),
             // small: ../shared/perf's "small" net, two ResNet blocks a level, self-attention in the middle.
             Small => (new[] { 64, 128, 128 }, 2, true),
             _ => throw new DiffuseException($"unknown model preset '{preset}' (expected {string.Join(", ", Names)})"),

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Diffuse.Formats;
+using Diffuse.Models;
+using TorchSharp;
 
 namespace Diffuse.Training;
 
@@ -57,6 +59,9 @@ public sealed record TrainConfig
     [JsonPropertyName("precondition_outputs")] public bool PreconditionOutputs { get; init; }
     /// <summary>Flow: the timestep shift s of the training and sampling σ's (the saved scheduler's <c>shift</c>).</summary>
     [JsonPropertyName("flow_shift")] public double FlowShift { get; init; } = 1.0;
+    /// <summary>The float type of the forward and backward passes: float32, or bfloat16 with float32 master weights (<see cref="MixedPrecision"/>).</summary>
+    [JsonPropertyName("dtype")] public string DType { get; init; } = "float32";
+    [JsonIgnore] public torch.ScalarType TrainingDType => InferenceDTypes.Parse(DType);
     [JsonPropertyName("ema_power")] public double EmaPower { get; init; } = 2.0 / 3.0;
     [JsonPropertyName("ema_max_decay")] public double EmaMaxDecay { get; init; } = 0.9999;
     [JsonPropertyName("conditional")] public bool Conditional { get; init; }
@@ -111,6 +116,9 @@ public sealed record TrainConfig
         if (!FlowMatchingObjective.Schemes.Contains(WeightingScheme)) Fail("weighting_scheme", $"'{WeightingScheme}' is unknown (expected {string.Join(", ", FlowMatchingObjective.Schemes)})");
         if (!(LogitStd > 0)) Fail("logit_std", $"must be positive (got {LogitStd})");
         if (!(FlowShift > 0) || double.IsInfinity(FlowShift)) Fail("flow_shift", $"must be a positive number (got {FlowShift})");
+        if (DType.ToLowerInvariant() is not ("float32" or "fp32" or "f32" or "bfloat16" or "bf16"))
+            Fail("dtype", $"'{DType}' cannot be trained in (expected float32 or bfloat16; float16 would need loss scaling)");
+        else if (Task == AutoencoderTask && TrainingDType != torch.ScalarType.Float32) Fail("dtype", $"bfloat16 training is not supported for the {AutoencoderTask} task");
         if (Task == GenerateTask && SuperresScale is not null) Fail("superres_scale", $"applies to the {SuperresTask} task only");
         if (Task == SuperresTask)
         {

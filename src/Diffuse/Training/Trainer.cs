@@ -23,6 +23,7 @@ public sealed class Trainer : IDisposable
     private readonly PredictionType _predictionType;
     private readonly DiffusionPipeline? _emaPipeline;
     private readonly float[]? _flowSigmas;
+    private readonly MixedPrecision? _mixedPrecision;
 
     public TrainConfig Config { get; }
     public nn.Module Model { get; }
@@ -79,6 +80,7 @@ public sealed class Trainer : IDisposable
         foreach (var p in EmaModel.parameters()) p.requires_grad = false;
         _parameters = Model.parameters().ToArray();
         _optimizer = optim.AdamW(_parameters, config.LearningRate, weight_decay: config.WeightDecay);
+        if (config.TrainingDType != ScalarType.Float32) _mixedPrecision = new MixedPrecision(Model, plan.CreateModel, config.TrainingDType);
         _ema = new ExponentialMovingAverage(Model, EmaModel, config.EmaPower, config.EmaMaxDecay);
         Generator = new Generator().manual_seed(config.Seed + 1);
         // The EMA weights as the pipeline they are saved and previewed as; the trainer owns (and disposes) the network.
@@ -111,11 +113,13 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
 
         var batch = _data.NextBatch(Config.Batch, Generator);
+        _mixedPrecision?.LoadWeights();
         var loss = Objective is { } objective ? objective.Loss(Model, batch, Generator)
                  : _flowSigmas is null ? DiffusionLoss(batch) : FlowLoss(batch, _flowSigmas);
 
         _optimizer.zero_grad();
         loss.backward();
+        _mixedPrecision?.StoreGradients();
         if (Config.GradClip > 0) nn.utils.clip_grad_norm_(_parameters, Config.GradClip);
         _optimizer.step();
         _ema.Update(Step);
@@ -133,7 +137,7 @@ public sealed class Trainer : IDisposable
         if (Device.type != DeviceType.CPU) (x0, t, noise) = (x0.to(Device), t.to(Device), noise.to(Device));
         var xt = schedule.AddNoise(x0, noise, t);
         var target = schedule.Target(x0, noise, t, _predictionType);
-        var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
+        var output = Predict(xt, t, Conditioning(batch, x0));
         var perExample = (output - target).square().flatten(1).mean([1]);
         return (perExample * LossWeights(t).to(Device)).mean();
     }
@@ -147,10 +151,14 @@ public sealed class Trainer : IDisposable
         var noise = randn(x0.shape, generator: Generator);
         if (Device.type != DeviceType.CPU) (x0, sigma, t, noise) = (x0.to(Device), sigma.to(Device), t.to(Device), noise.to(Device));
         var xt = FlowMatchingObjective.NoisyInput(x0, noise, sigma);
-        var output = Denoiser.Predict(xt, t, Conditioning(batch, x0));
+        var output = Predict(xt, t, Conditioning(batch, x0));
         var weighting = FlowMatchingObjective.LossWeighting(Config.WeightingScheme, sigma);
         return FlowMatchingObjective.Loss(output, x0, noise, xt, sigma, weighting, Config.PreconditionOutputs);
     }
+
+    /// <summary>The network's prediction: in bfloat16 through the mixed-precision copy when the run asks for it, as float32.</summary>
+    private Tensor Predict(Tensor xt, Tensor t, Conditioning conditioning) =>
+        _mixedPrecision?.Predict(xt, t, conditioning) ?? Denoiser.Predict(xt, t, conditioning);
 
     /// <summary>
     /// What the network is conditioned on in this batch, as the run's config says: a conditional model's class labels,
@@ -180,7 +188,7 @@ public sealed class Trainer : IDisposable
     private Tensor? PromptStates(TrainingBatch batch)
     {
         if (batch.TokenIds is not { } ids) return null;
-        if (Model is not TextToImageNetworks networks) throw new DiffuseException("captioned data needs a text-to-image model");
+        if ((_mixedPrecision?.Network ?? Model) is not TextToImageNetworks networks) throw new DiffuseException("captioned data needs a text-to-image model");
         var empty = batch.EmptyPromptIds ?? throw new DiffuseException("captioned data needs the empty prompt's token ids");
         var drop = rand([ids.shape[0]], generator: Generator).lt(Config.CondDrop).view(-1, 1);
         return networks.EncodePrompts(where(drop, empty.view(1, -1).expand_as(ids), ids).to(Device));
@@ -211,6 +219,7 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         _optimizer.Dispose();
+        _mixedPrecision?.Dispose();
         Model.Dispose();
         EmaModel.Dispose();
         Schedule?.Dispose();

@@ -28,6 +28,19 @@ public sealed class CpuPeakTests
         Assert.Contains("assumed", peak.Assumptions);
     }
 
+    [Fact]
+    public void Avx512_bf16_doubles_the_bfloat16_peak_and_without_it_bfloat16_has_the_float32_peak()
+    {
+        var bf16 = CpuPeak.Parse(Epyc, cores: 2)!;
+        Assert.True(bf16.NativeBFloat16);
+        Assert.Equal(2 * bf16.PeakGflops, bf16.BFloat16PeakGflops, 6);
+        Assert.Contains("avx512_bf16", bf16.BFloat16Assumptions);
+
+        var plain = CpuPeak.Parse("model name : X\ncpu MHz : 1000.0\nflags : fpu avx fma avx2 avx512f\n", cores: 1)!;
+        Assert.False(plain.NativeBFloat16);
+        Assert.Equal(plain.PeakGflops, plain.BFloat16PeakGflops, 6);
+    }
+
     [Theory]
     [InlineData("fpu sse avx fma avx2", "AVX2+FMA", 32)]              // 8 lanes × 2 × 2
     [InlineData("fpu sse avx", "AVX", 16)]                             // 8 lanes, separate mul and add, 2 units

@@ -20,15 +20,16 @@ public sealed class ResumeTests
     }
 
     [Theory]
-    [InlineData("moons", "default", 30, 13)]
-    [InlineData("fashion-mnist", "tiny", 6, 3)]
-    public void A_resumed_run_repeats_the_uninterrupted_loss_sequence(string data, string model, int steps, int stopAt)
+    [InlineData("moons", "default", 30, 13, "float32")]
+    [InlineData("fashion-mnist", "tiny", 6, 3, "float32")]
+    [InlineData("fashion-mnist", "tiny", 6, 3, "bfloat16")]
+    public void A_resumed_run_repeats_the_uninterrupted_loss_sequence(string data, string model, int steps, int stopAt, string dtype)
     {
         using var temp = new TempFolder();
         var config = new TrainConfig
         {
             Data = data, Model = model, Steps = steps, Batch = 8, WarmupSteps = 2, SampleEvery = 0,
-            CheckpointEvery = 0, SampleCount = 4, SampleSteps = 2,
+            CheckpointEvery = 0, SampleCount = 4, SampleSteps = 2, DType = dtype,
         };
         var whole = new TrainingRun(temp.File("whole")).Start(config, CancellationToken.None);
         var resumed = RunInterrupted(config, temp.File("resumed"), stopAt);
