@@ -87,21 +87,28 @@ public static class BenchRunner
     {
         var names = options.Cases.Where(RecipeCases.Contains).ToArray();
         if (names.Length == 0) return [];
-        var built = new List<(string Name, BenchWork Work, long Parameters)>();
+        var built = new List<(string Name, string DType, BenchWork Work, long Parameters)>();
+        // With a bfloat16 --dtype each recipe is also timed in mixed precision, in the same rounds.
+        string[] dtypes = options.NarrowDType is ScalarType n && TrainsIn(n) ? ["float32", InferenceDTypes.Name(n)] : ["float32"];
         try
         {
             foreach (var name in names)
-            {
-                var (work, parameters) = RecipeCases.TrainStep(name, options.Batch);
-                built.Add((name, work.With(options.Warmups, (options.MinRepeats, options.MaxRepeats)), parameters));
-            }
+                foreach (var dtype in dtypes)
+                {
+                    var (work, parameters) = RecipeCases.TrainStep(name, options.Batch, dtype);
+                    built.Add((name, dtype, work.With(options.Warmups, (options.MinRepeats, options.MaxRepeats)), parameters));
+                }
             var works = built.Select(b => b.Work).ToList();
             var times = InterleavedTimer.Run(works, TimeSpan.FromSeconds(options.BudgetSeconds), options.TargetPercent,
                                              TimeSpan.FromSeconds(options.SliceSeconds), (work, warmup) => onCall?.Invoke(work.Case, work.Part, warmup));
             return built.Select((b, i) =>
             {
                 var config = RecipeCases.Config(b.Name, options.Batch);
-                return new RecipeRow { Case = b.Name, Preset = config.Model, Objective = config.Objective, Parameters = b.Parameters, Batch = options.Batch, Train = times[i] };
+                return new RecipeRow
+                {
+                    Case = b.Name, Preset = config.Model, Objective = config.Objective, Parameters = b.Parameters, Batch = options.Batch,
+                    DType = b.DType, Train = times[i],
+                };
             }).ToArray();
         }
         finally
@@ -112,7 +119,7 @@ public static class BenchRunner
 
     /// <summary>How many calls (warm-ups and timed, at the fewest) a run makes: for a progress bar.</summary>
     public static int FewestCalls(BenchOptions options) =>
-        options.Cases.Sum(name => RecipeCases.Contains(name) ? options.Warmups + options.MinRepeats : StableDiffusionCases.Contains(name)
+        options.Cases.Sum(name => RecipeCases.Contains(name) ? (options.NarrowDType is ScalarType r && TrainsIn(r) ? 2 : 1) * (options.Warmups + options.MinRepeats) : StableDiffusionCases.Contains(name)
             ? options.DenoiserWarmups + options.MinRepeats
             : (2 + (options.NarrowDType is ScalarType n ? (TrainsIn(n) ? 2 : 1) : 0)) * (options.Warmups + options.MinRepeats) +
               (Samples(BenchCases.Get(name, options.PresetSize), options) ? SamplingWarmups(options) + options.SamplingMinRepeats : 0));

@@ -32,12 +32,12 @@ public static class RecipeCases
     static TrainConfig Base(string preset, int batch) => new() { Data = DatasetLoader.FashionMnist, Model = preset, Batch = batch, Steps = 1_000_000 };
 
     /// <summary>One trainer step of the recipe, ready to time.</summary>
-    public static (BenchWork Work, long Parameters) TrainStep(string name, int batch)
+    public static (BenchWork Work, long Parameters) TrainStep(string name, int batch, string dtype = "float32")
     {
-        var config = Config(name, batch);
+        var config = Config(name, batch) with { DType = dtype };
         var plan = TrainingSetup.Prepare(config);
         var trainer = new Trainer(config, plan);
         long parameters = trainer.Model.parameters().Sum(p => p.numel());
-        return (new BenchWork(name, BenchWork.TrainPart, () => trainer.TrainStep(), trainer, (plan.Data as ImageTrainingData)?.Images), parameters);
+        return (new BenchWork(name, dtype == "float32" ? BenchWork.TrainPart : BenchWork.Narrow(BenchWork.TrainPart, dtype), () => trainer.TrainStep(), trainer, (plan.Data as ImageTrainingData)?.Images), parameters);
     }
 }

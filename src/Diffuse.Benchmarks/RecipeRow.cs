@@ -8,6 +8,8 @@ public sealed record RecipeRow
     public required string Objective { get; init; }
     public required long Parameters { get; init; }
     public required int Batch { get; init; }
+    /// <summary>The float type of the step: float32, or bfloat16 (mixed precision).</summary>
+    public string DType { get; init; } = "float32";
     public required TimingStats Train { get; init; }
     public double StepsPerSecond => 1000 / Train.MinMs;
     public double MedianStepsPerSecond => 1000 / Train.MedianMs;

@@ -82,9 +82,9 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
     private static Table RecipeTable(BenchReport report)
     {
         var table = new Table().Title($"training recipes side by side, batch {report.RecipeRows[0].Batch}, interleaved (best and median)")
-            .AddColumns("case", "preset", "objective", "parameters", "best ms", "median ms", "steps/s (best)", "steps/s (median)");
+            .AddColumns("case", "preset", "objective", "dtype", "parameters", "best ms", "median ms", "steps/s (best)", "steps/s (median)");
         foreach (var r in report.RecipeRows)
-            table.AddRow(r.Case, r.Preset, r.Objective, r.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+            table.AddRow(r.Case, r.Preset, r.Objective, r.DType, r.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
                 $"{r.Train.MinMs:F1}", $"{r.Train.MedianMs:F1}", $"{r.StepsPerSecond:F2}", $"{r.MedianStepsPerSecond:F2}");
         return table;
     }
