@@ -23,7 +23,7 @@ public static class DiffuseApp
         config.UseStrictParsing();
         config.AddCommand<TrainCommand>("train")
             .WithDescription("Train a diffusion model (default: the embedded Fashion-MNIST part).")
-            .WithExample("train", "--steps", "900")
+            .WithExample("train", "--steps", "2000")
             .WithExample("train", "--data", "moons", "--out", "runs/moons");
         config.AddCommand<SampleCommand>("sample")
             .WithDescription("Generate images from a model folder with DDPM or DDIM.")

@@ -36,7 +36,7 @@ public sealed record TrainConfig
     [JsonPropertyName("data")] public string Data { get; init; } = "fashion-mnist";
     [JsonPropertyName("model")] public string Model { get; init; } = ModelPresets.Default;
     [JsonPropertyName("image_size")] public int? ImageSize { get; init; }
-    [JsonPropertyName("steps")] public int Steps { get; init; } = 900;
+    [JsonPropertyName("steps")] public int Steps { get; init; } = 2000;
     [JsonPropertyName("batch")] public int Batch { get; init; } = 64;
     [JsonPropertyName("lr")] public double LearningRate { get; init; } = 2e-3;
     [JsonPropertyName("warmup_steps")] public int WarmupSteps { get; init; } = 100;
@@ -45,7 +45,7 @@ public sealed record TrainConfig
     [JsonPropertyName("grad_clip")] public double GradClip { get; init; } = 1.0;
     [JsonPropertyName("num_train_timesteps")] public int NumTrainTimesteps { get; init; } = 1000;
     [JsonPropertyName("beta_schedule")] public string BetaSchedule { get; init; } = "squaredcos_cap_v2";
-    [JsonPropertyName("prediction_type")] public string PredictionType { get; init; } = "epsilon";
+    [JsonPropertyName("prediction_type")] public string PredictionType { get; init; } = "v_prediction";
     [JsonPropertyName("snr_gamma")] public double? SnrGamma { get; init; } = 5.0;
 
     /// <summary><c>diffusion</c> (a β schedule and ε, x₀ or v) or <c>flow</c> (rectified flow, the velocity ε − x₀).</summary>
@@ -82,7 +82,7 @@ public sealed record TrainConfig
     /// place points sharply on the data, which is all a 2-D model has to get right).
     /// </summary>
     public static TrainConfig ForData(string data) => Diffuse.Data.Toy2D.IsToyName(data)
-        ? new TrainConfig { Data = data, Steps = 3000, Batch = 1024, LearningRate = 3e-3, SnrGamma = null, RandomFlip = false }
+        ? new TrainConfig { Data = data, Steps = 3000, Batch = 1024, LearningRate = 3e-3, SnrGamma = null, RandomFlip = false, PredictionType = "epsilon" }
         : new TrainConfig { Data = data };
 
     public void Validate()
