@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diffuse.Runtime;
 
 namespace Diffuse.Benchmarks;
 
@@ -42,13 +43,9 @@ public sealed record CpuPeak(string Model, int Cores, double ClockGHz, string Ve
     /// <summary>Reads the first processor's model, clock and flags; <paramref name="cores"/> is how many the process may use.</summary>
     public static CpuPeak? Parse(string cpuinfo, int cores)
     {
-        string? Field(string key) => cpuinfo.Split('\n')
-            .Select(line => line.Split(':', 2))
-            .Where(parts => parts.Length == 2 && parts[0].Trim() == key)
-            .Select(parts => parts[1].Trim())
-            .FirstOrDefault();
+        string? Field(string key) => CpuFeatures.Field(cpuinfo, key);
         if (!double.TryParse(Field("cpu MHz"), NumberStyles.Float, CultureInfo.InvariantCulture, out double mhz) || mhz <= 0) return null;
-        var flags = (Field("flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        var flags = CpuFeatures.Flags(cpuinfo);
         (string isa, int lanes, int flopsPerLane) = flags.Contains("avx512f") ? ("AVX-512", 16, 2)
             : flags.Contains("avx2") && flags.Contains("fma") ? ("AVX2+FMA", 8, 2)
             : flags.Contains("avx") ? ("AVX", 8, 1)
@@ -56,6 +53,7 @@ public sealed record CpuPeak(string Model, int Cores, double ClockGHz, string Ve
         // Without FMA a unit still retires a multiply or an add per lane per cycle; two units give 2 FLOPs a lane.
         return new CpuPeak(Field("model name") ?? "unknown", cores, mhz / 1000, isa, lanes, AssumedFmaUnits, lanes * flopsPerLane * AssumedFmaUnits)
         {
+            // The peak model is vdpbf16ps (AVX512_BF16); AMX tiles would be a different, higher peak.
             NativeBFloat16 = flags.Contains("avx512_bf16"),
         };
     }

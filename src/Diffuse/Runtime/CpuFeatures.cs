@@ -15,10 +15,18 @@ public static class CpuFeatures
     /// <summary>True when a /proc/cpuinfo text lists avx512_bf16 or amx_bf16 among the first processor's flags.</summary>
     public static bool HasBFloat16Flag(string cpuinfo)
     {
-        var flags = cpuinfo.Split('\n')
-            .Select(line => line.Split(':', 2))
-            .FirstOrDefault(parts => parts.Length == 2 && parts[0].Trim() == "flags")?[1]
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var flags = Flags(cpuinfo);
         return flags.Contains("avx512_bf16") || flags.Contains("amx_bf16");
     }
+
+    /// <summary>The first processor's flags in a /proc/cpuinfo text (empty when it has none).</summary>
+    public static IReadOnlySet<string> Flags(string cpuinfo) =>
+        (Field(cpuinfo, "flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+
+    /// <summary>The first value of <paramref name="key"/> ("model name", "cpu MHz", "flags") in a /proc/cpuinfo text, trimmed.</summary>
+    public static string? Field(string cpuinfo, string key) => cpuinfo.Split('\n')
+        .Select(line => line.Split(':', 2))
+        .Where(parts => parts.Length == 2 && parts[0].Trim() == key)
+        .Select(parts => parts[1].Trim())
+        .FirstOrDefault();
 }
