@@ -54,7 +54,7 @@ public sealed record ModelInfo
             Width = (int)image[2],
             DefaultGuidanceScale = pipeline.DefaultGuidanceScale,
             DefaultSampler = pipeline.SchedulerConfig.ClassName,
-            Samplers = Schedulers.SchedulerRegistry.Names,
+            Samplers = Schedulers.SchedulerRegistry.NamesFor(pipeline.SchedulerConfig.ClassName),
         };
     }
 }

@@ -31,6 +31,14 @@ public static class SchedulerRegistry
     /// <summary>The short names, in the order help texts list them.</summary>
     public static IReadOnlyList<string> Names { get; } = Entries.SelectMany(e => e.Aliases).ToArray();
 
+    /// <summary>
+    /// The short names of the samplers that can sample a model whose saved scheduler is <paramref name="className"/>:
+    /// the flow-matching ones for a flow-matching model, the diffusion ones otherwise; all of them when it is unknown.
+    /// </summary>
+    public static IReadOnlyList<string> NamesFor(string? className) => className is null || Find(className) is not { } model
+        ? Names
+        : Entries.Where(e => IsFlowMatching(e.ClassName) == IsFlowMatching(model.ClassName)).SelectMany(e => e.Aliases).ToArray();
+
     /// <summary>The diffusers class names.</summary>
     public static IReadOnlyList<string> ClassNames { get; } = Entries.Select(e => e.ClassName).Distinct().ToArray();
 
@@ -41,8 +49,20 @@ public static class SchedulerRegistry
     {
         var entry = Find(name) ?? throw new DiffuseArgumentException("scheduler",
             $"'{name}' is unknown (expected {string.Join(", ", Names)}, or a diffusers class name: {string.Join(", ", ClassNames)})");
+        // A flow-matching network predicts a velocity, a diffusion one ε, v or x₀ on a noise schedule: a sampler of the
+        // other family would read its output as the wrong thing and return noise, so the two never mix.
+        if (config.ClassName is { } saved && Find(saved) is { } model && IsFlowMatching(model.ClassName) != IsFlowMatching(entry.ClassName))
+        {
+            var family = NamesFor(saved);
+            throw new DiffuseArgumentException("scheduler", IsFlowMatching(model.ClassName)
+                ? $"'{name}' samples a diffusion model, but this model was trained for flow matching ({saved}); use {string.Join(" or ", family)}"
+                : $"'{name}' samples a flow-matching model, but this model was trained for diffusion ({saved}); use one of {string.Join(", ", family)}");
+        }
         return entry.Create(config);
     }
+
+    /// <summary>True for the flow-matching samplers (they step a velocity along σ); false for the diffusion ones.</summary>
+    public static bool IsFlowMatching(string className) => className.StartsWith("FlowMatch", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The scheduler a config's <c>_class_name</c> names.</summary>
     public static IScheduler FromConfig(SchedulerConfig config) => config.ClassName is { } className

@@ -41,6 +41,16 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
         CliAssert.OneLineError(CliInProcess.Run("sample", "--model", _files.Model, "--sampler", "bogus", "--out", _files.Temp.File("x.png")), "--sampler 'bogus' is unknown");
 
     [Fact]
+    public void Diffusion_sampler_for_a_flow_matching_model()
+    {
+        var flowModel = Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist-flow");
+        var output = _files.Temp.File("flow-ddim.png");
+        CliAssert.OneLineError(CliInProcess.Run("sample", "--model", flowModel, "--sampler", "ddim", "--steps", "2", "--count", "1", "--out", output),
+            "--sampler 'ddim' samples a diffusion model, but this model was trained for flow matching (FlowMatchEulerDiscreteScheduler); use flow_euler or flow_heun");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void Unknown_schedule() =>
         CliAssert.OneLineError(CliInProcess.Run("train", "--data", "moons", "--schedule", "wobbly", "--out", _files.Temp.File("run-s")), "wobbly");
 

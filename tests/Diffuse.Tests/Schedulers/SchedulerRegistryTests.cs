@@ -75,4 +75,34 @@ public sealed class SchedulerRegistryTests
         Assert.IsType<EulerDiscreteScheduler>(euler);
         Assert.ThrowsAny<DiffuseException>(() => SchedulerRegistry.FromConfig(new SchedulerConfig()));
     }
+
+    /// <summary>
+    /// A flow-matching network's output is a velocity; DDIM would read it as ε and return noise (it did, silently, before
+    /// this check). The saved scheduler's family decides which samplers may run it, and the error names them.
+    /// </summary>
+    [Fact]
+    public void A_sampler_of_the_other_family_is_refused_with_the_ones_that_fit()
+    {
+        var flow = new SchedulerConfig { ClassName = FlowMatchEulerDiscreteScheduler.DiffusersClassName };
+        var e = Assert.Throws<DiffuseArgumentException>(() => SchedulerRegistry.Create("ddim", flow));
+        Assert.Equal("scheduler 'ddim' samples a diffusion model, but this model was trained for flow matching "
+            + "(FlowMatchEulerDiscreteScheduler); use flow_euler or flow_heun", e.Message);
+        var diffusion = new SchedulerConfig { ClassName = DdimScheduler.DiffusersClassName };
+        e = Assert.Throws<DiffuseArgumentException>(() => SchedulerRegistry.Create("FlowMatchHeunDiscreteScheduler", diffusion));
+        Assert.Equal("scheduler 'FlowMatchHeunDiscreteScheduler' samples a flow-matching model, but this model was trained for diffusion "
+            + "(DDIMScheduler); use one of ddpm, ddim, dpm++, dpmsolver++, dpmsolver_multistep, euler, euler_a, euler_ancestral, heun, pndm, plms", e.Message);
+        using var heun = SchedulerRegistry.Create("flow_heun", flow);
+        Assert.IsType<FlowMatchHeunDiscreteScheduler>(heun);
+        using var unsaved = SchedulerRegistry.Create("flow_euler", new SchedulerConfig());   // no saved class: nothing to check against
+        Assert.IsType<FlowMatchEulerDiscreteScheduler>(unsaved);
+    }
+
+    [Fact]
+    public void Names_for_a_model_are_those_of_its_family()
+    {
+        Assert.Equal(["flow_euler", "flow_heun"], SchedulerRegistry.NamesFor("FlowMatchEulerDiscreteScheduler"));
+        Assert.DoesNotContain("flow_euler", SchedulerRegistry.NamesFor("DDIMScheduler"));
+        Assert.Contains("ddim", SchedulerRegistry.NamesFor("DDIMScheduler"));
+        Assert.Equal(SchedulerRegistry.Names, SchedulerRegistry.NamesFor(null));
+    }
 }
