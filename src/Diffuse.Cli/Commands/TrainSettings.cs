@@ -45,11 +45,11 @@ public sealed class TrainSettings : CommandSettings
     public string? Schedule { get; init; }
 
     [CommandOption("--prediction <TYPE>")]
-    [Description("What the network predicts: epsilon, sample, v_prediction.")]
+    [Description("What the network predicts: epsilon, sample, v_prediction (default; giving it also picks --objective diffusion).")]
     public string? Prediction { get; init; }
 
     [CommandOption("--objective <NAME>")]
-    [Description("diffusion (a beta schedule and --prediction; the default) or flow (rectified flow: the network predicts the velocity noise − x₀; sampled with flow_euler).")]
+    [Description("diffusion (a beta schedule and --prediction) or flow (rectified flow: the network predicts the velocity noise − x₀; sampled with flow_euler, which is DDIM's step for it). Default: flow for an unconditional image model without --prediction, diffusion otherwise.")]
     public string? Objective { get; init; }
 
     [CommandOption("--weighting-scheme <NAME>")]

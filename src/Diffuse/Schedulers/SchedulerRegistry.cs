@@ -50,12 +50,16 @@ public static class SchedulerRegistry
         var entry = Find(name) ?? throw new DiffuseArgumentException("scheduler",
             $"'{name}' is unknown (expected {string.Join(", ", Names)}, or a diffusers class name: {string.Join(", ", ClassNames)})");
         // A flow-matching network predicts a velocity, a diffusion one ε, v or x₀ on a noise schedule: a sampler of the
-        // other family would read its output as the wrong thing and return noise, so the two never mix.
+        // other family would read its output as the wrong thing and return noise, so the two never mix, with one
+        // exception. DDIM's deterministic step, x' = α'·x̂₀ + σ'·ε̂, written for the flow process x_σ = (1 − σ)·x₀ + σ·ε
+        // (x̂₀ = x − σ·v, ε̂ = x + (1 − σ)·v) is x' = x + (σ' − σ)·v, flow_euler's step: "ddim" on a flow model is that.
         if (config.ClassName is { } saved && Find(saved) is { } model && IsFlowMatching(model.ClassName) != IsFlowMatching(entry.ClassName))
         {
+            if (IsFlowMatching(model.ClassName) && entry.ClassName == DdimScheduler.DiffusersClassName)
+                return new FlowMatchEulerDiscreteScheduler(config);
             var family = NamesFor(saved);
             throw new DiffuseArgumentException("scheduler", IsFlowMatching(model.ClassName)
-                ? $"'{name}' samples a diffusion model, but this model was trained for flow matching ({saved}); use {string.Join(" or ", family)}"
+                ? $"'{name}' samples a diffusion model, but this model was trained for flow matching ({saved}); use {string.Join(" or ", family)} (ddim runs as flow_euler)"
                 : $"'{name}' samples a flow-matching model, but this model was trained for diffusion ({saved}); use one of {string.Join(", ", family)}");
         }
         return entry.Create(config);

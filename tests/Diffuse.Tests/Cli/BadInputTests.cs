@@ -44,10 +44,22 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Files>
     public void Diffusion_sampler_for_a_flow_matching_model()
     {
         var flowModel = Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist-flow");
-        var output = _files.Temp.File("flow-ddim.png");
-        CliAssert.OneLineError(CliInProcess.Run("sample", "--model", flowModel, "--sampler", "ddim", "--steps", "2", "--count", "1", "--out", output),
-            "--sampler 'ddim' samples a diffusion model, but this model was trained for flow matching (FlowMatchEulerDiscreteScheduler); use flow_euler or flow_heun");
+        var output = _files.Temp.File("flow-ddpm.png");
+        CliAssert.OneLineError(CliInProcess.Run("sample", "--model", flowModel, "--sampler", "ddpm", "--steps", "2", "--count", "1", "--out", output),
+            "--sampler 'ddpm' samples a diffusion model, but this model was trained for flow matching (FlowMatchEulerDiscreteScheduler); use flow_euler or flow_heun (ddim runs as flow_euler)");
         Assert.False(File.Exists(output));
+    }
+
+    /// <summary>DDIM's step for a flow model is its Euler step: the same images, byte for byte.</summary>
+    [Fact]
+    public void Ddim_on_a_flow_matching_model_samples_as_flow_euler()
+    {
+        var flowModel = Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist-flow");
+        var ddim = _files.Temp.File("flow-ddim.png");
+        var euler = _files.Temp.File("flow-euler.png");
+        Assert.Equal(0, CliInProcess.Run("sample", "--model", flowModel, "--sampler", "ddim", "--steps", "4", "--count", "2", "--out", ddim).ExitCode);
+        Assert.Equal(0, CliInProcess.Run("sample", "--model", flowModel, "--sampler", "flow_euler", "--steps", "4", "--count", "2", "--out", euler).ExitCode);
+        Assert.Equal(File.ReadAllBytes(euler), File.ReadAllBytes(ddim));
     }
 
     [Fact]

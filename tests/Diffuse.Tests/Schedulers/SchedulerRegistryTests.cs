@@ -77,16 +77,16 @@ public sealed class SchedulerRegistryTests
     }
 
     /// <summary>
-    /// A flow-matching network's output is a velocity; DDIM would read it as ε and return noise (it did, silently, before
-    /// this check). The saved scheduler's family decides which samplers may run it, and the error names them.
+    /// A flow-matching network's output is a velocity; DDPM would read it as ε and return noise (DDIM did, silently,
+    /// before this check). The saved scheduler's family decides which samplers may run it, and the error names them.
     /// </summary>
     [Fact]
     public void A_sampler_of_the_other_family_is_refused_with_the_ones_that_fit()
     {
         var flow = new SchedulerConfig { ClassName = FlowMatchEulerDiscreteScheduler.DiffusersClassName };
-        var e = Assert.Throws<DiffuseArgumentException>(() => SchedulerRegistry.Create("ddim", flow));
-        Assert.Equal("scheduler 'ddim' samples a diffusion model, but this model was trained for flow matching "
-            + "(FlowMatchEulerDiscreteScheduler); use flow_euler or flow_heun", e.Message);
+        var e = Assert.Throws<DiffuseArgumentException>(() => SchedulerRegistry.Create("ddpm", flow));
+        Assert.Equal("scheduler 'ddpm' samples a diffusion model, but this model was trained for flow matching "
+            + "(FlowMatchEulerDiscreteScheduler); use flow_euler or flow_heun (ddim runs as flow_euler)", e.Message);
         var diffusion = new SchedulerConfig { ClassName = DdimScheduler.DiffusersClassName };
         e = Assert.Throws<DiffuseArgumentException>(() => SchedulerRegistry.Create("FlowMatchHeunDiscreteScheduler", diffusion));
         Assert.Equal("scheduler 'FlowMatchHeunDiscreteScheduler' samples a flow-matching model, but this model was trained for diffusion "
@@ -95,6 +95,28 @@ public sealed class SchedulerRegistryTests
         Assert.IsType<FlowMatchHeunDiscreteScheduler>(heun);
         using var unsaved = SchedulerRegistry.Create("flow_euler", new SchedulerConfig());   // no saved class: nothing to check against
         Assert.IsType<FlowMatchEulerDiscreteScheduler>(unsaved);
+    }
+
+    /// <summary>
+    /// DDIM's step x' = α'·x̂₀ + σ'·ε̂ for the flow process (α = 1 − σ; x̂₀ = x − σ·v, ε̂ = x + (1 − σ)·v) is
+    /// x + (σ' − σ)·v: "ddim" on a flow model is flow_euler, checked here against that closed form on one step.
+    /// </summary>
+    [Fact]
+    public void Ddim_on_a_flow_model_is_its_euler_step()
+    {
+        var flow = new SchedulerConfig { ClassName = FlowMatchEulerDiscreteScheduler.DiffusersClassName };
+        using var ddim = SchedulerRegistry.Create("ddim", flow);
+        Assert.IsType<FlowMatchEulerDiscreteScheduler>(ddim);
+        ddim.SetTimesteps(10);
+        var sigmas = ((FlowMatchEulerDiscreteScheduler)ddim).Sigmas;
+        using var x = TorchSharp.torch.tensor(new[] { 0.3f, -1.2f, 0.8f });
+        using var v = TorchSharp.torch.tensor(new[] { -0.5f, 0.4f, 1.1f });
+        using var stepped = ddim.Step(v, ddim.Timesteps[0], x).PrevSample;
+        double s0 = sigmas[0], s1 = sigmas[1];
+        using var x0 = x - s0 * v;
+        using var eps = x + (1 - s0) * v;
+        using var ddimStep = (1 - s1) * x0 + s1 * eps;
+        Assert.True(TorchSharp.torch.allclose(stepped, ddimStep, rtol: 1e-5, atol: 1e-6));
     }
 
     [Fact]
