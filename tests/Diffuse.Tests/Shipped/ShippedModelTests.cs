@@ -16,11 +16,12 @@ public sealed class ShippedModelTests
     static string Folder => Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist");
 
     /// <summary>
-    /// The trained weights predict the noise of real images far better than chance: at t = 500 (ᾱ ≈ 0.5 on the cosine
-    /// schedule) the ε error of a trained model is a small fraction of the noise's unit variance, an untrained one's is not.
+    /// The trained weights predict their target (ε or v, as the scheduler config says) of real images far better than
+    /// chance: at t = 500 (ᾱ ≈ 0.5 on the cosine schedule) the target has about unit variance; a trained model's error is
+    /// a small fraction of it, an untrained one's is not.
     /// </summary>
     [Fact]
-    public void Shipped_weights_predict_the_noise_of_real_images()
+    public void Shipped_weights_predict_their_target_on_real_images()
     {
         using var pipeline = DiffusionPipeline.Load(Folder);
         var classConditional = Assert.IsType<ClassConditionalPipeline>(pipeline);
@@ -39,10 +40,11 @@ public sealed class ShippedModelTests
         var t = full(64, 500L, dtype: ScalarType.Int64);
         var xt = schedule.AddNoise(x0, noise, t);
         var nullLabels = new Conditioning { ClassLabels = full(64, 10L, dtype: ScalarType.Int64) };
-        double trained = (model.Predict(xt, t, nullLabels) - noise).square().mean().item<float>();
-        double random = (untrained.Predict(xt, t, nullLabels) - noise).square().mean().item<float>();
-        Assert.True(trained < 0.15, $"trained ε MSE {trained}");
-        Assert.True(random > 0.5, $"untrained ε MSE {random}");
+        var target = schedule.Target(x0, noise, t, PredictionTypes.Parse(schedulerConfig.PredictionType));
+        double trained = (model.Predict(xt, t, nullLabels) - target).square().mean().item<float>();
+        double random = (untrained.Predict(xt, t, nullLabels) - target).square().mean().item<float>();
+        Assert.True(trained < 0.15, $"trained {schedulerConfig.PredictionType} MSE {trained}");
+        Assert.True(random > 0.5, $"untrained {schedulerConfig.PredictionType} MSE {random}");
     }
 
     [Fact]
