@@ -9,6 +9,9 @@ namespace Diffuse.Pipelines;
 /// DDIM inversion and its way back (Song et al. 2021, §4.3 eq. 14 and §5.4, "reconstruction from latent space"): an image is run up the
 /// deterministic DDIM ODE to the noise x_T, and DDIM with η = 0 and the same step count runs it down again. Both go
 /// through the visible <see cref="DenoisingLoop"/>, with the same conditioning (a class-conditional model's labels).
+/// For a flow-matching model (its config's class is FlowMatch…) the same two runs are Euler steps along σ, which is
+/// what DDIM's deterministic step is for the flow process: <see cref="FlowMatchEulerInverseScheduler"/> up,
+/// <see cref="FlowMatchEulerDiscreteScheduler"/> down.
 /// </summary>
 public static class DdimInversion
 {
@@ -23,7 +26,7 @@ public static class DdimInversion
     public static Tensor Invert(IDenoiser model, SchedulerConfig config, Tensor images, int steps,
                                 Conditioning? conditioning = null, Action<DenoisingStep>? onStep = null)
     {
-        using var inverse = new DdimInverseScheduler(config);
+        using IScheduler inverse = SchedulerConfigJson.IsFlowMatching(config) ? new FlowMatchEulerInverseScheduler(config) : new DdimInverseScheduler(config);
         return DenoisingLoop.Run(model, inverse, images, steps, conditioning: conditioning, onStep: onStep);
     }
 
@@ -31,7 +34,7 @@ public static class DdimInversion
     public static Tensor Reconstruct(IDenoiser model, SchedulerConfig config, Tensor noise, int steps,
                                      Conditioning? conditioning = null, Action<DenoisingStep>? onStep = null)
     {
-        using var ddim = new DdimScheduler(config, eta: 0);
+        using IScheduler ddim = SchedulerConfigJson.IsFlowMatching(config) ? new FlowMatchEulerDiscreteScheduler(config) : new DdimScheduler(config, eta: 0);
         return DenoisingLoop.Run(model, ddim, noise, steps, conditioning: conditioning, onStep: onStep);
     }
 }
