@@ -15,6 +15,16 @@ public sealed record SweepRow(string Sampler, int Steps)
         new("dpm++", 10), new("dpm++", 20), new("euler", 20), new("heun", 10),
     ];
 
+    /// <summary>For a flow-matching model: flow Euler at 10, 20 and 50 steps (50 is DDIM's 50 for it) and flow Heun at 10.</summary>
+    public static IReadOnlyList<SweepRow> FlowDefaults { get; } =
+    [
+        new("flow_euler", 10), new("flow_euler", 20), new("flow_euler", 50), new("flow_heun", 10),
+    ];
+
+    /// <summary>The default rows for a model whose saved scheduler config is <paramref name="config"/>.</summary>
+    public static IReadOnlyList<SweepRow> DefaultsFor(SchedulerConfig config) =>
+        SchedulerConfigJson.IsFlowMatching(config) ? FlowDefaults : Defaults;
+
     /// <summary>Rows written as <c>SAMPLER:STEPS,SAMPLER:STEPS,…</c>, e.g. <c>ddim:10,dpm++:20</c>; every sampler name is checked.</summary>
     public static IReadOnlyList<SweepRow> Parse(string spec)
     {

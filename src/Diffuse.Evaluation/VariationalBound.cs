@@ -33,6 +33,8 @@ public sealed class VariationalBound : IDisposable
 
     public VariationalBound(IDenoiser model, SchedulerConfig config, LikelihoodDecoder decoder)
     {
+        if (SchedulerConfigJson.IsFlowMatching(config))
+            throw new DiffuseException($"the variational bound is that of a diffusion model (a β schedule); this model was trained for flow matching ({config.ClassName}), whose likelihood would need the ODE's divergence, which nll does not compute");
         config.Validate();
         if (config.VarianceType is not (DdpmScheduler.FixedSmall or DdpmScheduler.FixedLarge))
             throw new DiffuseException($"the bound needs a fixed reverse variance: variance_type '{config.VarianceType}' is not {DdpmScheduler.FixedSmall} or {DdpmScheduler.FixedLarge}");

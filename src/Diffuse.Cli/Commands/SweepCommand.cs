@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diffuse.Data;
 using Diffuse.Evaluation;
+using Diffuse.Schedulers;
 using Diffuse.Pipelines;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -20,11 +21,17 @@ public sealed class SweepCommand(IAnsiConsole console) : Command<SweepSettings>
         if (s.Batch <= 0) throw new DiffuseException($"--batch must be positive (got {s.Batch})");
         if (s.Out is not null && !s.Out.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             throw new DiffuseException($"--out must name a .json file (got '{s.Out}')");
-        var rows = s.Rows is null ? SweepRow.Defaults : SweepRow.Parse(s.Rows);
+        var rows = s.Rows is null ? null : SweepRow.Parse(s.Rows);
         var clock = Stopwatch.StartNew();
 
         using var classifier = ClassifierFolder.Load(s.Classifier);
         using var pipeline = ModelOptions.Load(modelFolder, s.Device);
+        rows ??= SweepRow.DefaultsFor(pipeline.SchedulerConfig);
+        foreach (var row in rows)   // a sampler this model cannot run fails here, before any sampling
+        {
+            try { SchedulerRegistry.Create(row.Sampler, pipeline.SchedulerConfig).Dispose(); }
+            catch (DiffuseArgumentException e) { throw new DiffuseArgumentException("rows", $"'{row}': {e.Problem}"); }
+        }
         ModelOptions.RefuseSuperResolution(pipeline, modelFolder, "sweep");
         using var data = DatasetLoader.Load(s.Data, classifier.Config.SampleSize, classifier.Config.InChannels);
         if (data.Count < s.Count) throw new DiffuseException($"{s.Data}: holds {data.Count} images, fewer than --count {s.Count}");

@@ -78,6 +78,23 @@ public sealed class QualityCliTests : IClassFixture<QualityCliTests.Files>
     public void Nll_of_a_ddpm_pipeline_whose_unet_needs_class_labels_is_a_one_line_error() =>
         CliAssert.OneLineError(CliInProcess.Run("nll", "--model", _files.ClassUNetInDdpmPipeline, "--data", _files.Images, "--count", "4"), "class labels are required");
 
+    static string FlowModel => Path.Combine(AppContext.BaseDirectory, "models", "fashion-mnist-flow");
+
+    [Fact]
+    public void Nll_of_a_flow_matching_model_is_a_one_line_error()
+    {
+        var path = _files.Temp.File("flow-nll.json");
+        CliAssert.OneLineError(CliInProcess.Run("nll", "--model", FlowModel, "--data", _files.Images, "--count", "4", "--out", path),
+            "the variational bound is that of a diffusion model (a β schedule); this model was trained for flow matching (FlowMatchEulerDiscreteScheduler)");
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Sweep_of_a_flow_matching_model_refuses_diffusion_rows_before_sampling() =>
+        CliAssert.OneLineError(CliInProcess.Run("sweep", "--model", FlowModel, "--classifier", _files.Classifier, "--data", _files.Images,
+            "--count", "4", "--rows", "flow_euler:2,ddpm:10"),
+            "--rows 'ddpm:10': 'ddpm' samples a diffusion model, but this model was trained for flow matching");
+
     [Fact]
     public void Nll_conditional_needs_labels() =>
         CliAssert.OneLineError(CliInProcess.Run("nll", "--model", _files.ConditionalModel, "--data", _files.Images, "--count", "4", "--conditional"), "has no labels");
