@@ -86,14 +86,9 @@ public sealed class FlowMatchEulerDiscreteScheduler : IScheduler
         SchedulerChecks.SameShape(modelOutput, sample);
         int i = StepIndex ??= Schedulers.StepIndex.Find(timesteps, timestep, Name);
         SigmaChecks.StepsLeft(i, timesteps.Length, Name);
-        using var scope = NewDisposeScope();
-        var x = sample.to(float32);
-        float sigma = sigmas[i], sigmaNext = sigmas[i + 1];
-        var prev = x + SchedulerChecks.Scalar(sigmaNext - sigma) * modelOutput;
-        // x̂₀ = x_σ − σ·v, the end of the straight line through x_σ.
-        var predOriginal = x - modelOutput * SchedulerChecks.Scalar(sigma);
+        var output = FlowMatchEulerStep.Take(modelOutput, sample, sigmas[i], sigmas[i + 1]);
         StepIndex = i + 1;
-        return new SchedulerStepOutput(prev.to(modelOutput.dtype).MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
+        return output;
     }
 
     public void Dispose() { }

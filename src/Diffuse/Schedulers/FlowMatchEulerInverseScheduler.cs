@@ -56,13 +56,9 @@ public sealed class FlowMatchEulerInverseScheduler : IScheduler
         SchedulerChecks.SameShape(modelOutput, sample);
         int i = stepIndex ??= StepIndex.Find(timesteps, timestep, Name);
         SigmaChecks.StepsLeft(i, timesteps.Length, Name);
-        using var scope = NewDisposeScope();
-        var x = sample.to(float32);
-        float sigma = sigmas[i], sigmaNext = sigmas[i + 1];
-        var next = x + SchedulerChecks.Scalar(sigmaNext - sigma) * modelOutput;
-        var predOriginal = x - modelOutput * SchedulerChecks.Scalar(sigma);
+        var output = FlowMatchEulerStep.Take(modelOutput, sample, sigmas[i], sigmas[i + 1]);
         stepIndex = i + 1;
-        return new SchedulerStepOutput(next.to(modelOutput.dtype).MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
+        return output;
     }
 
     public void Dispose() => forward.Dispose();
