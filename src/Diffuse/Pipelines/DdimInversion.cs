@@ -34,7 +34,7 @@ public static class DdimInversion
     public static Tensor Reconstruct(IDenoiser model, SchedulerConfig config, Tensor noise, int steps,
                                      Conditioning? conditioning = null, Action<DenoisingStep>? onStep = null)
     {
-        using IScheduler ddim = SchedulerConfigJson.IsFlowMatching(config) ? new FlowMatchEulerDiscreteScheduler(config) : new DdimScheduler(config, eta: 0);
+        using var ddim = SchedulerRegistry.Create("ddim", config);   // η = 0; on a flow model, its Euler step
         return DenoisingLoop.Run(model, ddim, noise, steps, conditioning: conditioning, onStep: onStep);
     }
 }

@@ -37,7 +37,7 @@ public static class SchedulerRegistry
     /// </summary>
     public static IReadOnlyList<string> NamesFor(string? className) => className is null || Find(className) is not { } model
         ? Names
-        : Entries.Where(e => IsFlowMatching(e.ClassName) == IsFlowMatching(model.ClassName)).SelectMany(e => e.Aliases).ToArray();
+        : Entries.Where(e => SchedulerConfigJson.IsFlowMatching(e.ClassName) == SchedulerConfigJson.IsFlowMatching(model.ClassName)).SelectMany(e => e.Aliases).ToArray();
 
     /// <summary>The diffusers class names.</summary>
     public static IReadOnlyList<string> ClassNames { get; } = Entries.Select(e => e.ClassName).Distinct().ToArray();
@@ -53,20 +53,18 @@ public static class SchedulerRegistry
         // other family would read its output as the wrong thing and return noise, so the two never mix, with one
         // exception. DDIM's deterministic step, x' = α'·x̂₀ + σ'·ε̂, written for the flow process x_σ = (1 − σ)·x₀ + σ·ε
         // (x̂₀ = x − σ·v, ε̂ = x + (1 − σ)·v) is x' = x + (σ' − σ)·v, flow_euler's step: "ddim" on a flow model is that.
-        if (config.ClassName is { } saved && Find(saved) is { } model && IsFlowMatching(model.ClassName) != IsFlowMatching(entry.ClassName))
+        if (config.ClassName is { } saved && Find(saved) is { } model
+            && SchedulerConfigJson.IsFlowMatching(model.ClassName) is var flowModel && flowModel != SchedulerConfigJson.IsFlowMatching(entry.ClassName))
         {
-            if (IsFlowMatching(model.ClassName) && entry.ClassName == DdimScheduler.DiffusersClassName)
+            if (flowModel && entry.ClassName == DdimScheduler.DiffusersClassName)
                 return new FlowMatchEulerDiscreteScheduler(config);
             var family = NamesFor(saved);
-            throw new DiffuseArgumentException("scheduler", IsFlowMatching(model.ClassName)
+            throw new DiffuseArgumentException("scheduler", flowModel
                 ? $"'{name}' samples a diffusion model, but this model was trained for flow matching ({saved}); use {string.Join(" or ", family)} (ddim runs as flow_euler)"
                 : $"'{name}' samples a flow-matching model, but this model was trained for diffusion ({saved}); use one of {string.Join(", ", family)}");
         }
         return entry.Create(config);
     }
-
-    /// <summary>True for the flow-matching samplers (they step a velocity along σ); false for the diffusion ones.</summary>
-    public static bool IsFlowMatching(string className) => className.StartsWith("FlowMatch", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The scheduler a config's <c>_class_name</c> names.</summary>
     public static IScheduler FromConfig(SchedulerConfig config) => config.ClassName is { } className

@@ -73,8 +73,10 @@ public static partial class SchedulerConfigJson
     ];
 
     /// <summary>True for the flow-matching schedulers' configs (<c>FlowMatch…Scheduler</c>), which have no β schedule.</summary>
-    public static bool IsFlowMatching(SchedulerConfig config) =>
-        config.ClassName?.StartsWith("FlowMatch", StringComparison.Ordinal) == true;
+    public static bool IsFlowMatching(SchedulerConfig config) => IsFlowMatching(config.ClassName);
+
+    /// <summary>True for a flow-matching scheduler's diffusers class name (<c>FlowMatch…Scheduler</c>).</summary>
+    public static bool IsFlowMatching(string? className) => className?.StartsWith("FlowMatch", StringComparison.Ordinal) == true;
 
     /// <summary>The config as diffusers writes it: keys sorted, indent 2, trailing newline.</summary>
     public static string ToJson(SchedulerConfig config)
